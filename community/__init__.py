@@ -1,0 +1,1 @@
+"""Community of practice: organisations, the RCP and the five DAGs, memberships and workspaces."""

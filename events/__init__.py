@@ -1,0 +1,1 @@
+"""Events: DAG and RCP meetings, trainings and hackathons, registration, waitlist and calendars."""

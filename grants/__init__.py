@@ -1,0 +1,1 @@
+"""Sub-granting: calls for proposals, applications, review, award, grant agreements and reporting."""

@@ -1,0 +1,1 @@
+"""Accounts: email canonicalisation, allauth adapters and forms, the staff two-factor rule."""

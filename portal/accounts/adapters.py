@@ -1,0 +1,7 @@
+"""allauth adapter of the portal: canonical email uniqueness and the site's mail sending."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Portal account adapter (see ``ACCOUNT_ADAPTER``)."""

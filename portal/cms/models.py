@@ -1,0 +1,1 @@
+"""Page models (see portal.cms)."""

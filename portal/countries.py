@@ -1,0 +1,29 @@
+"""The five programme countries: codes, display names per language, and IANA time zones.
+
+``PROGRAMME_COUNTRIES`` is the source for the ``Country`` rows (``load_demo`` writes them). Display names go through
+gettext so every locale shows its own spelling (Türkiye/Turkey, Kosovo/Kosova): see context notes on naming.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PROGRAMME_COUNTRIES = [
+    # code, English name, local name, IANA zone
+    ("BA", "Bosnia and Herzegovina", "Bosna i Hercegovina", "Europe/Sarajevo"),
+    ("XK", "Kosovo", "Kosova", "Europe/Belgrade"),
+    ("MK", "North Macedonia", "Северна Македонија", "Europe/Skopje"),
+    ("RS", "Serbia", "Srbija", "Europe/Belgrade"),
+    ("TR", "Türkiye", "Türkiye", "Europe/Istanbul"),
+]
+
+DISPLAY_NAMES = {
+    "BA": _("Bosnia and Herzegovina"),
+    "XK": _("Kosovo"),
+    "MK": _("North Macedonia"),
+    "RS": _("Serbia"),
+    "TR": _("Türkiye"),
+}
+
+
+def display_name(code: str, default: str = ""):
+    """Return the translated display name of the country with ISO code ``code`` (lazy string), or ``default``."""
+    return DISPLAY_NAMES.get(code, default)
