@@ -61,7 +61,9 @@ def test_404_under_a_language_prefix_sets_that_language(client):
     response = client.get("/tr/this-page-does-not-exist/")
 
     assert response.status_code == 404
-    assert '<html lang="tr"' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="tr"' in html
+    assert 'class="site-header__brand" href="/tr/"' in html  # the logo leads to the home page in that language
 
 
 def test_500_template_renders_standalone_without_request_or_context_processors():
