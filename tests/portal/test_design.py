@@ -17,6 +17,7 @@ from django.urls import path
 from portal.styleguide import SampleForm
 
 CSS_PATH = "css/portal.css"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 # Executable inline scripts; JSON data blocks (Wagtail's userbar has one) are not scripts for CSP.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", re.IGNORECASE)
 
@@ -182,6 +183,20 @@ def test_stylesheet_respects_reduced_motion_focus_and_print():
 @pytest.mark.parametrize("name", ["images/logo.svg", "images/favicon.svg", "js/portal.js"])
 def test_static_assets_exist(name):
     assert finders.find(name)
+
+
+OWN_TEMPLATES = ["base.html", "404.html", "500.html", "styleguide.html", "includes/header.html"]
+
+
+@pytest.mark.parametrize(
+    "name", OWN_TEMPLATES + [f"components/{p.name}" for p in sorted((TEMPLATES_DIR / "components").glob("*.html"))]
+)
+def test_design_templates_have_no_inline_script_or_style(name):
+    source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+
+    assert not INLINE_SCRIPT.search(source)
+    assert not re.search(r"\sstyle=", source), "use a class in static/css/portal.css (CSP will forbid inline styles)"
+    assert "|safe" not in source
 
 
 # --- Components --------------------------------------------------------------------------------------------------
