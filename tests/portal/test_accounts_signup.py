@@ -101,9 +101,10 @@ def test_duplicate_sign_up_is_answered_like_a_new_one_and_creates_nothing(client
     assert mail.outbox[0].to[0].lower() == owner.email
 
 
-def test_turkish_dotted_capital_i_in_the_domain_is_the_same_address(client):
+@pytest.mark.parametrize("spelling", ["İpek@istanbul.org", "ıpek@istanbul.org", "IPEK@İSTANBUL.ORG"])
+def test_turkish_i_spellings_are_the_same_address(client, spelling):
     UserFactory(email="ipek@istanbul.org")
-    _sign_up(client, "ipek@İstanbul.org")
+    _sign_up(client, spelling)
     assert User.objects.count() == 1
     assert mail.outbox[0].to == ["ipek@istanbul.org"]
 
@@ -114,7 +115,7 @@ def test_without_enumeration_prevention_the_form_says_the_address_is_taken(clien
     UserFactory(email="ana@xample.org")
     response = _sign_up(client, duplicate)
     assert response.status_code == 200
-    assert "email" in response.context["form"].errors
+    assert response.context["form"].errors["email"] == ["A user is already registered with this email address."]
     assert User.objects.count() == 1
     assert mail.outbox == []
 
@@ -137,3 +138,46 @@ def test_a_confirmed_signup_with_password_from_factory_can_sign_in(client):
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+# --- the form on its own ----------------------------------------------------------------------------------------
+
+
+def _form(email):
+    from portal.accounts.forms import SignupForm
+
+    return SignupForm(data={"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+
+@pytest.mark.parametrize(
+    "duplicate",
+    [
+        "İpek@istanbul.org",  # Turkish dotted capital I (Django's validator accepts it: re.IGNORECASE)
+        "ıpek@istanbul.org",  # Turkish dotless i
+        "ipek@İstanbul.org",
+        "IPEK@ISTANBUL.ORG",  # case
+        "ipek@ｉstanbul.org",  # full-width i
+        "ipek@istаnbul.org",  # Cyrillic а
+    ],
+)
+def test_signup_form_marks_every_spelling_of_a_taken_address_as_existing(duplicate):
+    UserFactory(email="ipek@istanbul.org")
+    form = _form(duplicate)
+    assert form.is_valid(), form.errors
+    assert form.account_already_exists  # try_save() then creates nothing and answers "verification sent"
+
+
+def test_signup_form_takes_a_free_address():
+    UserFactory(email="ipek@istanbul.org")
+    form = _form("ipek@ankara.org")
+    assert form.is_valid(), form.errors
+    assert not form.account_already_exists
+
+
+@pytest.mark.parametrize("local_variant", ["аna@istanbul.org", "ａna@istanbul.org"])
+def test_signup_form_refuses_cyrillic_and_full_width_local_parts(local_variant):
+    """Django's email validator takes ASCII local parts only (plus what re.IGNORECASE folds onto them, like the
+    Turkish İ and ı), so these are refused before any uniqueness check."""
+    form = _form(local_variant)
+    assert not form.is_valid()
+    assert "email" in form.errors
