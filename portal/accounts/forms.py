@@ -23,14 +23,31 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.forms import default_token_generator
 from allauth.account.internal.flows.password_reset import request_password_reset
 from allauth.account.models import EmailAddress
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 
 from portal.accounts.canonical import canonical_email
 from portal.accounts.lookups import assess_canonical_unique, user_with_canonical_email
 
+#: Longest address the portal stores (``User.email`` and allauth's ``EmailAddress.email``); Django's form field
+#: would let 320 through and the database would then fail.
+EMAIL_MAX_LENGTH = 254
+
+
+def _limit_email_length(form) -> None:
+    field = form.fields.get("email")
+    if field is not None:
+        field.max_length = EMAIL_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+        field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+
 
 class SignupForm(AllauthSignupForm):
     """Sign-up by email and password; an address whose canonical key is taken never makes a second account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_email_length(self)
 
     def validate_unique_email(self, value: str) -> str:
         """allauth's exact-duplicate check, then the canonical-key check with the same enumeration rules.
@@ -75,6 +92,10 @@ class LoginForm(AllauthLoginForm):
 
 class AddEmailForm(AllauthAddEmailForm):
     """Add (with ``ACCOUNT_CHANGE_EMAIL``: change to) an address; look-alikes of taken addresses are refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_email_length(self)
 
     def clean_email(self) -> str:
         """Raise ``ValidationError`` for a spelling of one of the user's own addresses, or — when enumeration

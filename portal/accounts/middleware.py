@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.mfa import has_totp, mfa_required_for, staff_mfa_enabled
 
-#: URL names a staff user without TOTP may still open: set-up, re-authentication (the set-up page may ask for
-#: the password again), sign-out and the language switch.
+#: URL names a staff user without TOTP may still open: set-up, re-authentication (allauth asks for the password
+#: again before a two-factor change), sign-out, an email confirmation link, and the language switch.
 ALLOWED_URL_NAMES = frozenset(
     {
         "mfa_activate_totp",
         "mfa_index",
         "account_reauthenticate",
         "account_logout",
+        "account_confirm_email",
         "set_language",
     }
 )

@@ -181,3 +181,11 @@ def test_signup_form_refuses_cyrillic_and_full_width_local_parts(local_variant):
     form = _form(local_variant)
     assert not form.is_valid()
     assert "email" in form.errors
+
+
+def test_an_overlong_address_gets_a_form_error_not_a_database_error(client):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"  # 312 characters, valid for Django's validator
+    response = _sign_up(client, email)
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert User.objects.count() == 0
