@@ -1,6 +1,7 @@
 """Core models: the User (email is the login) and the shared Country reference of the five programme countries."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,24 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(fields=["email_canonical"], name="portal_user_email_canonical_unique"),
         ]
+
+    def clean(self):
+        """Validate for model forms (Wagtail and Django admin user forms): refuse another account's address.
+
+        Raises ``ValidationError`` on ``email`` when another user has the same canonical key. Staff-facing, so
+        the message may say the address is taken (sign-up uses allauth's enumeration-safe path instead).
+        """
+        super().clean()
+        self.email_canonical = canonical_email(self.email)
+        if self.email_canonical:
+            others = type(self)._default_manager.filter(email_canonical=self.email_canonical)
+            if self.pk is not None:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(
+                    {"email": _("A user with this email address, or one that looks the same, already exists.")},
+                    code="email_canonical_taken",
+                )
 
     def save(self, *args, **kwargs):
         self.email_canonical = canonical_email(self.email)

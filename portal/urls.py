@@ -11,6 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.styleguide import styleguide
 
 urlpatterns = [
+    # Admin sign-in/sign-out go through allauth (two-factor, rate limits); must precede the admin URLs.
+    path("", include("portal.accounts.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,7 +1,106 @@
-"""allauth adapter of the portal: canonical email uniqueness and the site's mail sending."""
+"""allauth adapters of the portal: canonical email uniqueness and the staff two-factor rule.
+
+Mail sending itself (``send_mail``) is left to allauth's default here; the notifications work routes it through
+the portal's outbox.
+
+Where an address clashes with another account only through its canonical key
+(:func:`portal.accounts.canonical.canonical_email`: a look-alike, full-width or Turkish-i spelling), the clash is
+treated like allauth treats an exact duplicate, with one difference: the notice goes to the existing account's
+own address, never to the look-alike address that was typed (whoever controls a look-alike mailbox must learn
+nothing about the real account). The person who typed it sees the same pages as for a free address.
+"""
+
+from __future__ import annotations
+
+import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.utils import build_absolute_uri
+from django.contrib import messages
+from django.urls import reverse
+
+from portal.accounts.lookups import user_with_canonical_email
+from portal.accounts.mfa import mfa_required_for
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Portal account adapter (see ``ACCOUNT_ADAPTER``)."""
+    """Portal account adapter (``ACCOUNT_ADAPTER``)."""
+
+    def clean_email(self, email: str) -> str:
+        """Return ``email`` stripped of surrounding white space.
+
+        Uniqueness is not decided here: allauth also calls this for password reset and sign-in by code, where
+        an existing address must pass. The canonical-key checks live in :mod:`portal.accounts.forms`
+        (sign-up, add/change email, login, password reset) and in :meth:`confirm_email`.
+        """
+        return super().clean_email(email.strip())
+
+    def _lookalike_owner(self, email: str, user=None):
+        """Return the other account whose address has the same canonical key but a different spelling."""
+        owner = user_with_canonical_email(email, exclude=user)
+        if owner is None or not owner.email or owner.email.lower() == email.lower():
+            return None
+        return owner
+
+    def _send_lookalike_notice(self, owner, attempted_email: str) -> None:
+        """Tell ``owner`` (at their own address) that someone used a look-alike of it."""
+        request = allauth_context.request
+        ctx = {
+            "email": attempted_email,
+            "signup_url": build_absolute_uri(request, reverse("account_signup")),
+            "password_reset_url": build_absolute_uri(request, reverse("account_reset_password")),
+        }
+        logger.info("Look-alike of an existing account's email used; notice sent to the account owner.")
+        self.send_mail("account/email/account_already_exists", owner.email, ctx)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up with a taken address: allauth's notice, sent to the owner's address for a look-alike."""
+        owner = self._lookalike_owner(email)
+        if owner is not None:
+            self._send_lookalike_notice(owner, email)
+            return
+        super().send_account_already_exists_mail(email)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        """Send the verification link, unless the address is a look-alike of another account's address.
+
+        In that case (reachable through "change email" when enumeration prevention lets the address pass) no
+        link is sent to the look-alike address; the owner of the real address gets a notice instead.
+        """
+        address = emailconfirmation.email_address
+        owner = self._lookalike_owner(address.email, user=address.user)
+        if owner is not None:
+            self._send_lookalike_notice(owner, address.email)
+            return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def confirm_email(self, request, email_address) -> bool:
+        """Verify ``email_address`` unless another account already has its canonical key.
+
+        Returns ``False`` (with allauth's "confirmation failed" message) on a clash; the unique constraint on
+        ``User.email_canonical`` stays the last line if two confirmations race.
+        """
+        if user_with_canonical_email(email_address.email, exclude=email_address.user) is not None:
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False
+        return super().confirm_email(request, email_address)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Portal MFA adapter (``MFA_ADAPTER``): whoever must use two-factor cannot switch TOTP off."""
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Refuse to delete the last TOTP authenticator of a user the staff rule applies to."""
+        if authenticator.type == Authenticator.Type.TOTP and mfa_required_for(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,7 +130,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 # Wagtail's own background work (search index, reference index) stays on the immediate backend (GUIDE §1).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# --- Accounts --------------------------------------------------------------------------------------------------
+# --- Accounts (django-allauth 65.x with allauth.mfa; names checked against allauth/account/app_settings.py) -------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -145,6 +146,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -155,8 +157,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Integrity Watch] "
 ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "portal.accounts.forms.SignupForm"}
-# allauth's rate limits are on by default; listed here so they are visible and tunable.
+ACCOUNT_FORMS = {
+    "signup": "portal.accounts.forms.SignupForm",
+    "login": "portal.accounts.forms.LoginForm",
+    "add_email": "portal.accounts.forms.AddEmailForm",
+    "reset_password": "portal.accounts.forms.ResetPasswordForm",
+}
+# allauth's rate limits are on by default; listed here so they are visible and tunable. Keys are allauth's
+# (ACCOUNT_RATE_LIMITS in allauth/account/app_settings.py); "login_failed" also limits wrong TOTP codes.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -164,14 +172,17 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
-    "change_email": "1/m/user",
     "manage_email": "10/m/user",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+MFA_ADAPTER = "portal.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Integrity Watch Portal"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# Staff (is_staff/is_superuser) must set up TOTP before reaching any page (portal/accounts/middleware.py).
+PORTAL_REQUIRE_STAFF_MFA = True
+# Email addresses change through allauth (verified), never directly in the Wagtail admin account page.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Email -----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
