@@ -85,3 +85,37 @@ def test_main_menu_is_editable_by_admins(client, home_page):
     assert response.status_code == 200
     assert "Main menu" in response.content.decode()
     assert client.get(reverse("wagtailsnippets_cms_mainmenu:add")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_edit_forms_of_every_page_type_render(client, home_page):
+    """The admin "add" form of each page type (its content panels) renders under an allowed parent."""
+    from tests.portal.factories import (
+        NewsIndexPageFactory,
+        PlatformIndexPageFactory,
+        PublicationIndexPageFactory,
+        ResourceIndexPageFactory,
+    )
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    campaign_index = CampaignIndexPageFactory(parent=home_page)
+    parents = {
+        "standardpage": home_page,
+        "newsindexpage": home_page,
+        "campaignindexpage": home_page,
+        "resourceindexpage": home_page,
+        "publicationindexpage": home_page,
+        "platformindexpage": home_page,
+        "newspage": NewsIndexPageFactory(parent=home_page),
+        "campaignpage": campaign_index,
+        "resourcepage": ResourceIndexPageFactory(parent=home_page),
+        "publicationpage": PublicationIndexPageFactory(parent=home_page),
+        "platformpage": PlatformIndexPageFactory(parent=home_page),
+    }
+    for model_name, parent in parents.items():
+        url = reverse("wagtailadmin_pages:add", args=["cms", model_name, parent.pk])
+        assert client.get(url).status_code == 200, model_name
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[home_page.pk])).status_code == 200
+    footer_url = reverse("wagtailsettings:edit", args=["cms", "footersettings"])
+    assert client.get(footer_url).status_code in (200, 302)
