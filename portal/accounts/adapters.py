@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from portal.notifications.allauth import OutboxMailAdapterMixin
 
-class AccountAdapter(DefaultAccountAdapter):
+
+class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
     """Portal account adapter (see ``ACCOUNT_ADAPTER``)."""
