@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATE_DIR = Path(__file__).parent / "notification_templates"
 Status = OutboxMessage.Status
+PASSWORD = "a-long-Passphrase-42"
 
 
 class FailingBackend:
@@ -266,3 +267,25 @@ def test_retry_task_is_registered_and_scheduled(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["notifications-retry-failed"]
     assert schedule["task"] == "portal.notifications.tasks.retry_failed_messages"
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+@pytest.mark.parametrize("prefix, language", [("", "en"), ("/tr", "tr")])
+def test_signup_mail_goes_through_the_outbox(client, django_capture_on_commit_callbacks, prefix, language):
+    """allauth's verification mail is rendered by allauth, queued in the outbox and sent after commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{prefix}/accounts/signup/",
+            {"email": "dag.member@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
+
+    assert response.status_code == 302
+    row = OutboxMessage.objects.get()
+    assert row.template == "account/email/email_confirmation_signup"
+    assert row.recipient == "dag.member@example.org"
+    assert row.user == User.objects.get(email="dag.member@example.org")
+    assert row.language == language
+    assert row.status == Status.SENT
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == row.subject
+    assert mail.outbox[0].subject.startswith("[Integrity Watch] ")
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
