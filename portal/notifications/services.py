@@ -254,8 +254,10 @@ def _locked(queryset):
 def _claim(message_id: int) -> OutboxMessage | None:
     """Move one sendable row to ``sending`` (attempt + 1, lease set) and return it; None when not sendable.
 
-    Sendable: ``pending``, or ``failed`` with attempts left. A row locked by another worker, already
-    ``sending`` or ``sent`` is skipped, so a message is never sent twice by two workers.
+    Sendable: ``pending``, or ``failed`` with attempts left. A row locked by another worker
+    (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL), already ``sending`` or ``sent`` is skipped. The
+    change itself is a compare-and-set ``UPDATE`` on the status and attempt count read, so even a database
+    without row locks (SQLite) lets only one worker claim a row: a message is never sent twice concurrently.
     """
     Status = OutboxMessage.Status
     with transaction.atomic():
@@ -266,10 +268,13 @@ def _claim(message_id: int) -> OutboxMessage | None:
             return None
         if message.status == Status.FAILED and message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             return None
-        message.status = Status.SENDING
-        message.attempts += 1
-        message.available_at = timezone.now() + timedelta(minutes=settings.NOTIFICATIONS_SENDING_LEASE_MINUTES)
-        message.save(update_fields=["status", "attempts", "available_at"])
+        lease_until = timezone.now() + timedelta(minutes=settings.NOTIFICATIONS_SENDING_LEASE_MINUTES)
+        claimed = OutboxMessage.objects.filter(pk=message.pk, status=message.status, attempts=message.attempts).update(
+            status=Status.SENDING, attempts=message.attempts + 1, available_at=lease_until
+        )
+        if not claimed:
+            return None
+    message.status, message.attempts, message.available_at = Status.SENDING, message.attempts + 1, lease_until
     return message
 
 
