@@ -1,7 +1,7 @@
 """allauth adapters of the portal: canonical email uniqueness and the staff two-factor rule.
 
-Mail sending itself (``send_mail``) is left to allauth's default here; the notifications work routes it through
-the portal's outbox.
+Mail sending itself (``send_mail``) comes from :class:`portal.notifications.allauth.OutboxMailAdapterMixin`: every
+allauth mail is written to the portal's outbox and sent by a Celery task after commit.
 
 Where an address clashes with another account only through its canonical key
 (:func:`portal.accounts.canonical.canonical_email`: a look-alike, full-width or Turkish-i spelling), the clash is
@@ -24,12 +24,12 @@ from django.urls import reverse
 
 from portal.accounts.lookups import user_with_canonical_email
 from portal.accounts.mfa import mfa_required_for
+from portal.notifications.allauth import OutboxMailAdapterMixin
 
 logger = logging.getLogger(__name__)
 
-
-class AccountAdapter(DefaultAccountAdapter):
-    """Portal account adapter (``ACCOUNT_ADAPTER``)."""
+class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
+    """Portal account adapter (``ACCOUNT_ADAPTER``); its mail goes through the notification outbox."""
 
     def clean_email(self, email: str) -> str:
         """Return ``email`` stripped of surrounding white space.

@@ -122,10 +122,37 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# A publish that cannot reach the broker fails fast instead of hanging the request.
+# A publish that cannot reach the broker fails fast (about 2 s for a hanging broker, at once for a refused
+# connection) instead of hanging the request: one immediate reconnect, then kombu's OperationalError, which
+# portal.notifications catches and logs (the outbox row stays pending for the periodic retry).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # the worker itself waits for the broker
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic jobs; django-celery-beat's DatabaseScheduler copies them into the database, where staff can edit them.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-retry-failed": {
+        "task": "portal.notifications.tasks.retry_failed_messages",
+        "schedule": 300.0,  # seconds
+    },
+}
+
+# --- Notification outbox (portal.notifications) -----------------------------------------------------------------
+NOTIFICATIONS_SUBJECT_PREFIX = "[Integrity Watch] "
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)  # sends tried before giving up
+NOTIFICATIONS_RETRY_AFTER_MINUTES = 5  # a pending row older than this is republished by the periodic retry
+NOTIFICATIONS_BACKOFF_MINUTES = 5  # wait after the 1st failure; doubles per failure
+NOTIFICATIONS_BACKOFF_MAX_MINUTES = 6 * 60
+NOTIFICATIONS_SENDING_LEASE_MINUTES = 15  # a row "sending" longer than this is taken as lost and retried
+NOTIFICATIONS_RETRY_BATCH = 500  # rows republished per run of the periodic retry
 
 # Wagtail's own background work (search index, reference index) stays on the immediate backend (GUIDE §1).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -16,3 +16,6 @@ STORAGES["private"] = {  # noqa: F405
 # Rate limits would make repeated logins in tests flaky; a dedicated test turns them back on.
 ACCOUNT_RATE_LIMITS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tasks run in-process even when REDIS_URL is set (as in CI), so tests see the mail they trigger; tests of the
+# real broker and worker turn this off for themselves (tests/portal/test_notifications_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
