@@ -235,7 +235,8 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: our catalogues (make messages). locale_allauth/: allauth's own strings for bs, sq, mk, which it does not ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 # Wagtail keeps the letters of a Cyrillic or Turkish title when it derives a slug (in the admin and in
 # Page.full_clean); portal.slugs then transliterates every non-ASCII slug on save with our per-language tables, so
