@@ -1,1 +1,0 @@
-"""Page models (see portal.cms)."""

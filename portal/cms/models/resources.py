@@ -1,0 +1,88 @@
+"""Training materials (tutorials, syllabuses, guides) and their index."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from portal.cms.blocks import BodyBlock, DocumentBlock
+
+from .base import country_field, paginate, query_without_page
+
+
+class ResourceIndexPage(Page):
+    """The list of training materials, filterable by ``?resource_type=``, ``?country=`` and ``?language=``."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ResourcePage"]
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("resource index")
+        verbose_name_plural = _("resource indexes")
+
+    def resource_pages(self):
+        """Return the live, public ``ResourcePage`` children (country joined) in title order."""
+        return ResourcePage.objects.child_of(self).live().public().select_related("country").order_by("title", "pk")
+
+    def get_context(self, request, *args, **kwargs):
+        """Add ``filters`` (a bound ``ResourceFilter``), ``resources`` (one page) and ``filter_query``."""
+        from portal.cms.filters import ResourceFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = ResourceFilter(request.GET or None, queryset=self.resource_pages())
+        context["filters"] = filters
+        context["resources"] = paginate(request, filters.qs)
+        context["filter_query"] = query_without_page(request)
+        return context
+
+
+class ResourcePage(Page):
+    """One training material: its type, topic, language of the material, country (blank = regional) and files."""
+
+    class ResourceType(models.TextChoices):
+        TUTORIAL = "tutorial", _("Tutorial")
+        SYLLABUS = "syllabus", _("Syllabus")
+        GUIDE = "guide", _("Guide")
+
+    resource_type = models.CharField(_("type"), max_length=20, choices=ResourceType.choices, default=ResourceType.GUIDE)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language of the material"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    country = country_field(help_text=_("Leave empty for regional material."))
+    summary = models.TextField(_("summary"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    documents = StreamField([("document", DocumentBlock(label=_("Document")))], verbose_name=_("documents"), blank=True)
+
+    parent_page_types = ["cms.ResourceIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("resource_type"), FieldPanel("topic"), FieldPanel("language"), FieldPanel("country")],
+            heading=_("Details"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("documents"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("topic"),
+        index.SearchField("body"),
+        index.FilterField("resource_type"),
+        index.FilterField("language"),
+        index.FilterField("country"),
+    ]
+
+    class Meta:
+        verbose_name = _("training resource")
+        verbose_name_plural = _("training resources")
