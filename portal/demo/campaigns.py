@@ -70,17 +70,20 @@ CAMPAIGNS = [
             step(
                 PRILEP,
                 "integritywatch.mk presented in Prilep",
-                "The platform, which includes data on the financing of political parties, was presented to the "
-                "public.",
+                "The platform, which includes data on the financing of political parties, was presented to the public.",
             ),
             step(None, "A public register of party financial reports", "The goal of this campaign."),
         ],
         [
-            ask("Publish every party's annual and campaign financial reports in one online register that anyone can "
-                "search and download."),
+            ask(
+                "Publish every party's annual and campaign financial reports in one online register that anyone can "
+                "search and download."
+            ),
             ask("Report spending on social-media advertising as a separate item."),
-            ask("Publish the reports as open, machine-readable data so that tools such as integritywatch.mk can "
-                "reuse them."),
+            ask(
+                "Publish the reports as open, machine-readable data so that tools such as integritywatch.mk can "
+                "reuse them."
+            ),
         ],
         [
             heading("Why it matters"),
@@ -117,8 +120,10 @@ CAMPAIGNS = [
         [
             ask("Publish officials' declarations of assets and interests as open, machine-readable data."),
             ask("Keep earlier declarations online so that changes over time can be compared."),
-            ask("Use consistent identifiers for officials and companies so declarations can be linked with "
-                "procurement and party finance data."),
+            ask(
+                "Use consistent identifiers for officials and companies so declarations can be linked with "
+                "procurement and party finance data."
+            ),
         ],
         [
             heading("Why it matters"),
@@ -179,8 +184,10 @@ CAMPAIGNS = [
         ],
         [
             ask("Hold a public debate on every draft law before it goes to parliament."),
-            ask("Publish a legislative footprint with each bill: who was consulted, what they proposed and how the "
-                "proposals were handled."),
+            ask(
+                "Publish a legislative footprint with each bill: who was consulted, what they proposed and how the "
+                "proposals were handled."
+            ),
             ask("Publish records of meetings between decision-makers and interest groups about draft laws."),
         ],
         [
@@ -210,8 +217,10 @@ CAMPAIGNS = [
             step(None, "Donor checks built into procurement oversight", "The goal of this campaign."),
         ],
         [
-            ask("Publish party donation records with company registration numbers so they can be matched with "
-                "procurement data."),
+            ask(
+                "Publish party donation records with company registration numbers so they can be matched with "
+                "procurement data."
+            ),
             ask("Publish a justification for every contract awarded by direct agreement."),
             ask("Publish asset declarations, including company ownership, as open data."),
         ],
@@ -242,8 +251,10 @@ CAMPAIGNS = [
             step(None, "Common open-data standards in all five countries", "The goal of this campaign."),
         ],
         [
-            ask("Publish asset declarations, political finance reports and procurement data as open, "
-                "machine-readable data."),
+            ask(
+                "Publish asset declarations, political finance reports and procurement data as open, "
+                "machine-readable data."
+            ),
             ask("Use the same identifiers for companies, parties and officials across datasets."),
             ask("Give oversight agencies the staff and tools to check and enforce disclosure."),
         ],

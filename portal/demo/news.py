@@ -15,8 +15,7 @@ SKOPJE_PRIORITIES = [
     "parties and companies holding public contracts",
     "Open data of good quality that is interoperable across assets and interests, political finance and public "
     "contracting",
-    "Use of the Integrity Watch platforms to promote open data and to work with decision-makers on political "
-    "integrity",
+    "Use of the Integrity Watch platforms to promote open data and to work with decision-makers on political integrity",
 ]
 
 
@@ -124,8 +123,9 @@ ARTICLES = [
                 "which were then about to launch."
             ),
             paragraph(
-                "The " + page_link("regional-open-data-interoperability", "regional campaign for interoperable "
-                "open data") + " takes these priorities forward."
+                "The "
+                + page_link("regional-open-data-interoperability", "regional campaign for interoperable open data")
+                + " takes these priorities forward."
             ),
         ],
     ),

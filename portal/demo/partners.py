@@ -226,7 +226,8 @@ COUNTRY_PAGES = [
     _country(
         "turkiye",
         "Türkiye",
-        "Partner: Transparency International Türkiye. Platform: part of the regional rollout; datasets to be confirmed.",
+        "Partner: Transparency International Türkiye. Platform: part of the regional rollout; datasets to be "
+        "confirmed.",
         [
             heading("Partner"),
             paragraph(

@@ -49,6 +49,10 @@ KOSOVO = {
     "title": "Integrity Watch Kosova",
     "fields": {
         "country": "XK",
+        "summary": (
+            "Political financing, public procurement and officials' asset declarations in one place. Launched by "
+            "the Kosova Democratic Institute on 8 December 2025."
+        ),
         "operator": "Kosova Democratic Institute (KDI)",
         "status": "Launched 8 December 2025",
         "website": "",
@@ -78,6 +82,10 @@ BIH = {
     "title": "Integrity Watch BiH",
     "fields": {
         "country": "BA",
+        "summary": (
+            "Links public procurement with donations to political parties and with officials' asset declarations "
+            "filed with the Central Election Commission."
+        ),
         "operator": "Transparency International in Bosnia and Herzegovina (TI BiH)",
         "status": "Live by December 2025",
         "website": "",
@@ -138,6 +146,10 @@ NORTH_MACEDONIA = {
     "title": "integritywatch.mk",
     "fields": {
         "country": "MK",
+        "summary": (
+            "Party finance, public procurement and concessions for mineral resources and hydropower plants, run "
+            "by Transparency International – Macedonia."
+        ),
         "operator": "Transparency International – Macedonia (TI-M)",
         "status": "Live by December 2025",
         "website": "https://integritywatch.mk",
@@ -184,6 +196,10 @@ SERBIA = {
     "title": "Integrity Watch Serbia",
     "fields": {
         "country": "RS",
+        "summary": (
+            "Part of the regional rollout; Transparency Serbia is confirming the datasets with its Domestic "
+            "Advisory Group."
+        ),
         "operator": "Transparency Serbia (TS)",
         "status": "Part of the rollout; datasets to be confirmed",
         "website": "",
@@ -206,6 +222,10 @@ TURKIYE = {
     "title": "Integrity Watch Türkiye",
     "fields": {
         "country": "TR",
+        "summary": (
+            "Part of the regional rollout; datasets to be confirmed. Little political finance data is public in "
+            "Türkiye."
+        ),
         "operator": "Transparency International Türkiye",
         "status": "Part of the rollout; datasets to be confirmed",
         "website": "",
@@ -231,8 +251,6 @@ INDEX = {
             "Each partner builds an Integrity Watch platform that links datasets on political integrity and flags "
             "risks. Here is what each one covers."
         ),
-    },
-    "optional_fields": {
         "body": [
             heading("The model: Integrity Watch in the EU"),
             paragraph(

@@ -123,7 +123,8 @@ ABOUT = {
             bullets(
                 [
                     "Scoping which political integrity data is available, with domestic and regional reports",
-                    "Choosing the datasets for each Integrity Watch platform together with the Domestic Advisory Groups",
+                    "Choosing the datasets for each Integrity Watch platform together with the Domestic Advisory "
+                    "Groups",
                     "Building the datasets and, where possible, connecting them",
                     "Developing the web platforms and testing them with future users in pilot workshops",
                     "Developing risk indicators and adding them to the platforms where the data allows",
