@@ -1,0 +1,62 @@
+"""Views of the CMS outside the page tree: search, robots.txt, sitemap.xml and the /feed/ shortcut."""
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.models import Locale, Site
+
+from .feeds import NewsFeed
+from .models import NewsIndexPage
+from .models.base import paginate, query_without_page
+from .permissions import pages_visible_to
+from .sitemaps import PortalSitemap
+
+SEARCH_PAGE_SIZE = 10
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+@require_GET
+def search(request):
+    """``/search/?q=…&page=n``: Wagtail search over the pages the visitor may view, in the active locale.
+
+    The database search backend uses PostgreSQL full-text search on PostgreSQL and its SQLite/fallback
+    implementation otherwise. Private pages are filtered before searching (:func:`pages_visible_to`).
+    """
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    results = None
+    if query:
+        pages = pages_visible_to(request).filter(locale=Locale.get_active())
+        results = paginate(request, pages.search(query), per_page=SEARCH_PAGE_SIZE)
+    return TemplateResponse(
+        request,
+        "search/search.html",
+        {"search_query": query, "search_results": results, "filter_query": query_without_page(request)},
+    )
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    """robots.txt: allow everything except the admin and account pages; point crawlers to the sitemap."""
+    return TemplateResponse(request, "cms/robots.txt", {}, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def sitemap_xml(request):
+    """sitemap.xml of every locale's public, live pages (:class:`portal.cms.sitemaps.PortalSitemap`)."""
+    return wagtail_sitemap(request, sitemaps={"pages": PortalSitemap})
+
+
+@require_GET
+def default_news_feed(request):
+    """``/feed/``: the RSS feed of the default locale's news index of this site (404 when there is none)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    root = site.root_page.get_translation_or_none(Locale.get_default()) or site.root_page
+    index = NewsIndexPage.objects.descendant_of(root).live().public().first()
+    if index is None:
+        raise Http404
+    return NewsFeed()(request, index=index)
