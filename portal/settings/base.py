@@ -199,6 +199,15 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Wagtail keeps the letters of a Cyrillic or Turkish title when it derives a slug (in the admin and in
+# Page.full_clean); portal.slugs then transliterates every non-ASCII slug on save with our per-language tables, so
+# stored slugs are always ASCII. With False, Wagtail's browser-side tables would run first and they lack Macedonian
+# (ѓ, ќ and ѕ are dropped) and give х→x; and a page with a Cyrillic title and no slug would fail validation.
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# wagtail-localize: untranslated pages in every locale are aliases of the English page (portal.i18n.sync_page_trees),
+# converted into real translations by the translation editor or portal.i18n.translate_instance.
+WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
+WAGTAILLOCALIZE_JOBS = {"BACKEND": "wagtail_localize.tasks.ImmediateBackend"}
 TIME_ZONE = "UTC"
 USE_TZ = True
 
@@ -247,7 +256,6 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", default="info@localhost")
