@@ -16,5 +16,22 @@ def translate_home_and_menu(home, menu) -> list[str]:
     sync_page_trees()
     for language in LANGUAGES:
         translate_instance(home, language, HOME[language])
-        translate_instance(menu, language, MENU[language])
+        translated_menu = translate_instance(menu, language, MENU[language])
+        translate_menu_labels(translated_menu, MENU[language])
     return LANGUAGES
+
+
+def translate_menu_labels(menu, mapping: dict[str, str]) -> int:
+    """Replace the English labels of ``menu``'s items by their translations in ``mapping``; return how many changed.
+
+    Needed because ``MenuItem`` is not a ``TranslatableMixin`` model: wagtail-localize copies the items of a
+    translated menu unchanged (a synchronised child relation), so their labels arrive in English. Labels that are
+    already translated are left alone, so this is a no-op once the CMS makes the items translatable.
+    """
+    changed = 0
+    for item in menu.items.all():
+        if item.label in mapping and mapping[item.label] != item.label:
+            item.label = mapping[item.label]
+            item.save(update_fields=["label"])
+            changed += 1
+    return changed
