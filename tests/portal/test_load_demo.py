@@ -230,6 +230,16 @@ def test_each_locale_home_shows_the_translated_hero(demo_db, client, language):
     assert html.escape(programme.HERO_TEXT) not in response.text
 
 
+def test_every_home_page_string_has_a_translation(demo_db):
+    """A change to the English home page must come with its translations, or a locale would show English."""
+    from portal.cms.models import HomePage
+    from portal.i18n import source_strings
+
+    strings = set(source_strings(HomePage.objects.get(locale=Locale.get_default())))
+    for language in LANGUAGES:
+        assert strings - set(translations.HOME[language]) == set(), language
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_locale_menu_is_translated(demo_db, client, language):
     from portal.cms.models import MainMenu
