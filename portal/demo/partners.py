@@ -211,8 +211,9 @@ COUNTRY_PAGES = [
             heading("Platform"),
             paragraph(
                 page_link("integrity-watch-serbia", "Integrity Watch Serbia")
-                + " is part of the regional rollout. The datasets it will cover are still being confirmed with the "
-                "Domestic Advisory Group, and its address will be published here once it is public."
+                + " is part of the regional rollout. Its datasets are still to be confirmed (partners choose them in "
+                "consultation with their Domestic Advisory Group), and its address will be added here once it is "
+                "public."
             ),
             heading("Themes"),
             paragraph(

@@ -196,10 +196,7 @@ SERBIA = {
     "title": "Integrity Watch Serbia",
     "fields": {
         "country": "RS",
-        "summary": (
-            "Part of the regional rollout; Transparency Serbia is confirming the datasets with its Domestic "
-            "Advisory Group."
-        ),
+        "summary": "Part of the regional rollout; datasets to be confirmed.",
         "operator": "Transparency Serbia (TS)",
         "status": "Part of the rollout; datasets to be confirmed",
         "website": "",
@@ -207,9 +204,9 @@ SERBIA = {
         "risk_indicators": [],
         "body": [
             paragraph(
-                "Serbia is part of the regional rollout of Integrity Watch. Transparency Serbia is choosing the "
-                "datasets with its Domestic Advisory Group; they will be listed here once confirmed, together with "
-                "the risk indicators the data allows."
+                "Serbia is part of the regional rollout of Integrity Watch. Its datasets are still to be confirmed "
+                "(partners choose them in consultation with their Domestic Advisory Group); they will be listed "
+                "here, together with the risk indicators the data allows, once confirmed."
             ),
             paragraph("Partner website: " + link("https://transparentnost.org.rs")),
         ],

@@ -48,7 +48,7 @@ FIGURES = [
     ("27,000+", "contracts won since 2018 by companies that had donated to political parties, worth over 1 billion KM"),
     ("2,450", "contracts won by companies owned by elected officials"),
     ("76.9%", "of those contracts awarded by direct agreement"),
-    ("19.8%", "of elected officials who declared a company saw that company do business with the state"),
+    ("19.8%", "of elected officials who declared owning a company did business with the state"),
 ]
 CTA_PLATFORMS = (
     "Explore the Integrity Watch platforms",
@@ -101,9 +101,9 @@ ABOUT = {
     "fields": {
         "intro": (
             "Integrity Watch in the Western Balkans and Turkey: civil society combating corruption with political "
-            f"integrity data is a regional action that runs from {PERIOD}. It is led by the Kosova Democratic "
-            "Institute together with Transparency International chapters in the region and the Transparency "
-            "International Secretariat."
+            f"integrity data is a regional action with an implementation period of {PERIOD}. It is led by the "
+            "Kosova Democratic Institute together with Transparency International chapters in the region and the "
+            "Transparency International Secretariat."
         ),
         "body": [
             heading("Why it matters"),
