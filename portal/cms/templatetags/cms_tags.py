@@ -21,8 +21,9 @@ def _aria_current(item_url: str, path: str, is_home: bool) -> str:
 
 def _menu_for(locale):
     """The ``MainMenu`` of ``locale`` or, failing that, of the default locale (``None`` if neither exists)."""
-    menus = {menu.locale_id: menu for menu in MainMenu.objects.filter(locale__in=[locale, Locale.get_default()])}
-    return menus.get(locale.pk) or menus.get(Locale.get_default().pk)
+    default = Locale.get_default()
+    menus = {menu.locale_id: menu for menu in MainMenu.objects.filter(locale__in=[locale, default])}
+    return menus.get(locale.pk) or menus.get(default.pk)
 
 
 @register.simple_tag(takes_context=True)

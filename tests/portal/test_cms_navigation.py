@@ -1,0 +1,117 @@
+"""Main menu (per locale with fallback, aria-current) and footer settings."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.cms.models import FooterSettings, MainMenu, MenuItem
+from tests.portal.factories import NewsIndexPageFactory, StandardPageFactory
+
+
+def nav_html(html: str) -> str:
+    start = html.index('<nav class="main-nav"')
+    return html[start : html.index("</nav>", start)]
+
+
+@pytest.fixture
+def pages(home_page):
+    about = StandardPageFactory(parent=home_page, title="About", show_in_menus=True)
+    news = NewsIndexPageFactory(parent=home_page, title="News", show_in_menus=True)
+    hidden = StandardPageFactory(parent=home_page, title="Hidden page", show_in_menus=False)
+    return about, news, hidden
+
+
+@pytest.fixture
+def menu(home_page, pages):
+    about, news, _ = pages
+    menu = MainMenu.objects.create(title="Main menu")
+    MenuItem.objects.create(menu=menu, link_page=about, sort_order=0)
+    MenuItem.objects.create(menu=menu, link_page=news, label="Latest news", sort_order=1)
+    MenuItem.objects.create(menu=menu, link_url="https://integritywatch.eu/", label="EU Integrity Watch", sort_order=2)
+    return menu
+
+
+@pytest.mark.django_db
+def test_without_a_menu_the_home_children_in_menus_are_listed(client, pages):
+    about, news, _ = pages
+    nav = nav_html(client.get(about.url).content.decode())
+    assert ">About</a>" in nav and ">News</a>" in nav and "Hidden page" not in nav
+    assert f'href="{about.url}" aria-current="page"' in nav
+
+
+@pytest.mark.django_db
+def test_menu_snippet_is_rendered_in_order_with_aria_current(client, menu, pages):
+    about, news, _ = pages
+    nav = nav_html(client.get(news.url).content.decode())
+    assert nav.index(">About<") < nav.index(">Latest news<") < nav.index(">EU Integrity Watch<")
+    assert f'href="{news.url}" aria-current="page"' in nav
+    assert f'href="{about.url}">' in nav  # not current
+    assert 'href="https://integritywatch.eu/"' in nav
+
+
+@pytest.mark.django_db
+def test_section_is_marked_for_pages_below_it(client, menu, pages):
+    about = pages[0]
+    child = StandardPageFactory(parent=about, title="Partners")
+    nav = nav_html(client.get(child.url).content.decode())
+    assert f'href="{about.url}" aria-current="true"' in nav
+
+
+@pytest.mark.django_db
+def test_other_locales_fall_back_to_the_default_menu_with_translated_pages(client, menu, pages, locale_tr):
+    about = pages[0]
+    tr_about = about.copy_for_translation(locale_tr, copy_parents=True, alias=False)
+    tr_about.title = "Hakkında"
+    tr_about.save_revision().publish()
+    nav = nav_html(client.get(tr_about.url).content.decode())
+    assert f'href="{tr_about.url}" aria-current="page">Hakkında</a>' in nav  # translated page and its title
+    assert tr_about.url.startswith("/tr/")
+
+
+@pytest.mark.django_db
+def test_a_menu_in_the_visitors_locale_wins(client, menu, pages, locale_tr):
+    tr_menu = MainMenu.objects.create(title="Ana menü", locale=locale_tr, translation_key=menu.translation_key)
+    MenuItem.objects.create(menu=tr_menu, link_url="/tr/", label="Ana sayfa", sort_order=0)
+    tr_about = pages[0].copy_for_translation(locale_tr, copy_parents=True, alias=False)
+    tr_about.save_revision().publish()
+    nav = nav_html(client.get(tr_about.url).content.decode())
+    assert "Ana sayfa" in nav and "Latest news" not in nav
+
+
+@pytest.mark.django_db
+def test_menu_query_count_is_constant(client, menu, pages, home_page):
+    def count():
+        client.get(pages[0].url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(pages[0].url)
+        return len(queries)
+
+    before = count()
+    for n in range(10):
+        page = StandardPageFactory(parent=home_page, title=f"Extra {n}")
+        MenuItem.objects.create(menu=menu, link_page=page, sort_order=10 + n)
+    assert count() == before
+
+
+@pytest.mark.django_db
+def test_footer_defaults_name_both_funders_and_the_disclaimer(client, home_page):
+    html = client.get(home_page.url).content.decode()
+    assert "Funded by the European Union." in html
+    assert "SMART Balkans, funded by the Norwegian Ministry of Foreign Affairs" in html
+    assert "do not necessarily reflect those of the European Union" in html
+
+
+@pytest.mark.django_db
+def test_footer_settings_override_the_defaults(client, home_page):
+    from wagtail.models import Site
+
+    footer = FooterSettings.for_site(Site.objects.get(is_default_site=True))
+    footer.funder_eu_credit = "EU credit from settings"
+    footer.funder_norway_credit = "Norway credit from settings"
+    footer.disclaimer = "Disclaimer <b>from</b> settings"
+    footer.contact_email = "info@example.org"
+    footer.save()
+    html = client.get(home_page.url).content.decode()
+    assert "EU credit from settings" in html and "Norway credit from settings" in html
+    assert "Disclaimer &lt;b&gt;from&lt;/b&gt; settings" in html  # plain text, escaped
+    assert 'href="mailto:info@example.org"' in html
