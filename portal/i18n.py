@@ -24,7 +24,10 @@ How ``load_demo`` (or any code building content) uses this module::
     })
     translate_instance(main_menu, "tr", {"About": "Hakkında", "News": "Haberler"})
 
-All four are idempotent: running them again creates nothing twice and updates translations.
+All four are idempotent: running them again creates nothing twice and updates translations. To remove a page
+from the site, delete it in every locale (``Page.objects.filter(translation_key=page.translation_key)``): an alias
+whose English page is deleted becomes a standalone page. That includes Wagtail's initial "Welcome" page if a new
+home page replaces it after :func:`ensure_locales` has run.
 """
 
 from __future__ import annotations
@@ -85,15 +88,16 @@ def ensure_locales() -> list[Locale]:
 
 
 @transaction.atomic
-def sync_page_trees() -> int:
+def sync_page_trees(*, refresh_aliases: bool = True) -> int:
     """Make every locale's page tree complete; returns how many alias pages were created.
 
     Calls :func:`ensure_locales`, then wagtail-localize's ``synchronize_tree(default, locale)`` for every other
     locale: each default-locale page (home page included) that has neither a translation nor an alias in that locale
     gets an alias there, under the translation (or alias) of its parent. Then:
 
-    * aliases of live English pages are refreshed from the English content (``Page.update_aliases``), for content
-      that was changed in code without publishing a revision (publishing does this by itself);
+    * unless ``refresh_aliases`` is false, aliases of live English pages are refreshed from the English content
+      (``Page.update_aliases``, which re-saves every alias), for content changed in code without publishing a
+      revision (publishing a revision does this by itself);
     * view restrictions set on an English page after its aliases were made are copied to its aliases and
       translations, so a private page stays private in every language.
 
@@ -101,16 +105,17 @@ def sync_page_trees() -> int:
     """
     from wagtail_localize.synctree import PageIndex, synchronize_tree
 
+    before = Page.objects.filter(alias_of__isnull=False).count()
     source = default_locale()
     targets = [locale for locale in ensure_locales() if locale.pk != source.pk]
-    before = Page.objects.filter(alias_of__isnull=False).count()
     page_index = PageIndex.from_database().sort_by_tree_position()
     for locale in targets:
         synchronize_tree(source, locale, page_index=page_index)
     created = Page.objects.filter(alias_of__isnull=False).count() - before
 
-    for original in Page.objects.filter(locale=source, live=True, aliases__isnull=False).distinct().specific():
-        original.update_aliases()
+    if refresh_aliases:
+        for original in Page.objects.filter(locale=source, live=True, aliases__isnull=False).distinct().specific():
+            original.update_aliases()
     _sync_view_restrictions(source)
     return created
 
@@ -326,7 +331,7 @@ def language_links(request, page: Page | None = None) -> list[LanguageLink]:
         return memo[cache_key]
     if request is None:
         links = [LanguageLink(code, name, _home_url(code), code == current, False) for code, name in settings.LANGUAGES]
-    elif page is not None and page.depth and page.depth > 1:
+    elif page is not None and page.pk and page.depth and page.depth > 1:  # unsaved pages: admin previews
         links = _page_links(request, page, current)
     else:
         links = _path_links(request, current)

@@ -326,3 +326,24 @@ def test_switcher_query_count_is_bounded(tree, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # the same few queries whatever the depth of the page
         links = language_links(request, page)
     assert len(links) == len(CODES)
+
+
+def test_cyrillic_slug_typed_in_the_translation_editor_becomes_ascii(client, tree, django_capture_on_commit_callbacks):
+    """Editor path: wagtail-localize drops a non-ASCII slug, Wagtail derives one from the title, we transliterate."""
+    from wagtail_localize.models import StringSegment, TranslationSource
+
+    about = tree["about"]
+    source, _created = TranslationSource.get_or_create_from_instance(about)
+    mk = Locale.objects.get(language_code="mk")
+    translation_obj = Translation.objects.create(source=source, target_locale=mk)
+    for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
+        text = {"slug": "за-програмата", "title": "За програмата"}[segment.context.path]
+        StringTranslation.objects.create(
+            translation_of=segment.string, locale=mk, context=segment.context, data=text, translation_type="manual"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        translation_obj.save_target(publish=True)
+
+    mk_about = Page.objects.get(locale=mk, translation_key=about.translation_key)
+    assert (mk_about.slug, mk_about.alias_of_id, mk_about.live) == ("za-programata", None, True)
+    assert client.get("/mk/za-programata/partners/").status_code == 200
