@@ -13,7 +13,8 @@ def translate_home_and_menu(home, menu) -> list[str]:
     from portal.i18n import ensure_locales, sync_page_trees, translate_instance
 
     ensure_locales()
-    sync_page_trees()
+    # load_demo publishes a revision for every page it changes, which refreshes that page's aliases already.
+    sync_page_trees(refresh_aliases=False)
     for language in LANGUAGES:
         translate_instance(home, language, HOME[language])
         translated_menu = translate_instance(menu, language, MENU[language])
