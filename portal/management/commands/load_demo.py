@@ -1,0 +1,115 @@
+"""``manage.py load_demo``: build the portal's demo site from the programme's real content (idempotent).
+
+Writes the five countries, the home page (made the default Site's root), the page tree (about, partners,
+funders, DAGs and RCP, countries, contact, platforms, news, campaigns, training materials, publications), the
+footer settings and the main menu; sets up the six locales, synchronises the page trees and translates the home
+page and the menu into bs, sq, mk, sr-latn and tr; creates one demo user per role.
+
+Running it again updates everything in place (pages are matched by slug; unchanged pages get no new revision),
+and keeps existing users and their passwords. Generated passwords and TOTP secrets are printed only when
+``settings.DEBUG`` is true; ``--reset-passwords`` gives the demo users new ones.
+"""
+
+import contextlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.demo import campaigns, news, partners, platforms, programme, publications, resources, site, users
+from portal.demo.builder import build_site, ensure_footer, ensure_menu
+from portal.demo.translate import translate_home_and_menu
+
+# Loggers that report every page save and background task at INFO; quietened unless --verbosity 2 or more.
+CHATTY_LOGGERS = ["wagtail", "django_tasks", "wagtail_localize"]
+
+
+@contextlib.contextmanager
+def quiet_loggers(names: list[str], quiet: bool):
+    """Raise the level of the loggers ``names`` to WARNING while the block runs (when ``quiet``)."""
+    saved = {name: logging.getLogger(name).level for name in names}
+    if quiet:
+        for name in names:
+            logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def page_specs(contact_email: str) -> list[dict]:
+    """The page tree under the home page, in menu order (each a spec for :func:`build_site`)."""
+    return [
+        programme.ABOUT,
+        partners.PARTNERS,
+        programme.FUNDERS,
+        programme.DAGS,
+        partners.COUNTRIES_PAGE,
+        platforms.INDEX,
+        news.INDEX,
+        campaigns.INDEX,
+        resources.INDEX,
+        publications.INDEX,
+        programme.contact_page(contact_email),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Load (or update) the demo content, translations and demo users. Safe to run repeatedly."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Give every demo user a new random password (and staff a new TOTP secret).",
+        )
+        parser.add_argument(
+            "--skip-translations", action="store_true", help="Do not set up locales or translate (faster)."
+        )
+
+    def handle(self, *args, **options):
+        with quiet_loggers(CHATTY_LOGGERS, quiet=options["verbosity"] < 2):
+            self._load(reset_passwords=options["reset_passwords"], skip_translations=options["skip_translations"])
+
+    def _load(self, reset_passwords: bool, skip_translations: bool):
+        started = time.monotonic()
+        contact_email = settings.PORTAL_CONTACT_EMAIL
+        with transaction.atomic():
+            result = build_site(programme.HOME, page_specs(contact_email))
+            home = result.pages[programme.HOME["slug"]]
+            default_site = home.sites_rooted_here.get(is_default_site=True)
+            ensure_footer(default_site, {**site.FOOTER, "contact_email": contact_email})
+            menu = ensure_menu(site.MENU_TITLE, site.MENU_ITEMS, result.pages)
+        self.stdout.write(
+            f"Pages: {len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
+        )
+
+        if not skip_translations:
+            languages = translate_home_and_menu(home, menu)
+            self.stdout.write(f"Translated the home page and the main menu into: {', '.join(languages)}.")
+
+        credentials = users.ensure_demo_users(reset_passwords=reset_passwords)
+        self.stdout.write(f"Demo users: {len(users.ROLES)} ({len(credentials)} given new secrets in this run).")
+        if credentials:
+            self._report_credentials(credentials)
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded in {time.monotonic() - started:.1f} s."))
+
+    def _report_credentials(self, credentials):
+        """Print new passwords and TOTP secrets, but only in DEBUG (development); never in other settings."""
+        if not settings.DEBUG:
+            self.stdout.write(
+                "New demo passwords were generated but are not shown because DEBUG is off. "
+                "Use the password reset page, or run load_demo --reset-passwords with DEBUG=True."
+            )
+            return
+        self.stdout.write(self.style.WARNING("Demo credentials (development only, shown once):"))
+        for credential in credentials:
+            line = f"  {credential.role:<16} {credential.email:<36}"
+            if credential.password:
+                line += f" password: {credential.password}"
+            if credential.totp_secret:
+                line += f"  TOTP secret (base32): {credential.totp_secret}"
+            self.stdout.write(line)
