@@ -46,7 +46,8 @@ def robots_txt(request):
 @require_GET
 def sitemap_xml(request):
     """sitemap.xml of every locale's public, live pages (:class:`portal.cms.sitemaps.PortalSitemap`)."""
-    return wagtail_sitemap(request, sitemaps={"pages": PortalSitemap})
+    # One <url> per line (Django's template squeezes the whole set onto one line), easier to read and to grep.
+    return wagtail_sitemap(request, sitemaps={"pages": PortalSitemap}, template_name="cms/sitemap.xml")
 
 
 @require_GET

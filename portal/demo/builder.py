@@ -19,8 +19,10 @@ to page ids), the second writes the content and publishes.
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
@@ -66,8 +68,9 @@ def ensure_home(spec: dict) -> tuple[Page, bool]:
     """Return the default locale's ``HomePage`` (created if missing) and make it the default Site's root.
 
     Wagtail's initial "Welcome to your new Wagtail site!" page (a plain ``Page`` at depth 2) and its translations
-    are deleted when the home page is first created. The default Site is set to hostname ``localhost``, port 80
-    and ``is_default_site=True``, so it answers any host name (http://127.0.0.1:8000/ included).
+    are deleted when the home page is first created. The default Site takes its host name and port from
+    ``settings.WAGTAILADMIN_BASE_URL`` (``http://127.0.0.1:8000`` in development), so absolute URLs in the sitemap
+    and feeds point at the running site, and ``is_default_site=True``, so it answers any host name.
     """
     HomePage = _model(spec["model"])
     locale = Locale.get_default()
@@ -87,8 +90,9 @@ def ensure_home(spec: dict) -> tuple[Page, bool]:
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     if site is None:
         site = Site(is_default_site=True)
-    site.hostname = "localhost"
-    site.port = 80
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname = base.hostname or "localhost"
+    site.port = base.port or (443 if base.scheme == "https" else 80)
     site.root_page = home
     site.site_name = SITE_NAME
     site.is_default_site = True
