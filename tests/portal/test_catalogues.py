@@ -102,6 +102,9 @@ def _calls_in_python(source: str, filename: str):
 
 def _calls_in_templatized(code: str):
     """Find gettext calls in templatize() output (Python-like text, as xgettext reads it)."""
+    # templatize() keeps the template's line structure; its indentation means nothing to Python (and can make
+    # tokenize raise IndentationError), while every gettext call and its repr()'d strings sit on one line.
+    code = "\n".join(line.lstrip() for line in code.splitlines())
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.NL]
     for index, token in enumerate(tokens):
         if token.type != tokenize.NAME or token.string not in KEYWORDS or tokens[index + 1].string != "(":
