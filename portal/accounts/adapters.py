@@ -28,6 +28,7 @@ from portal.notifications.allauth import OutboxMailAdapterMixin
 
 logger = logging.getLogger(__name__)
 
+
 class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
     """Portal account adapter (``ACCOUNT_ADAPTER``); its mail goes through the notification outbox."""
 

@@ -235,7 +235,7 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-# locale/: our catalogues (make messages). locale_allauth/: allauth's own strings for bs, sq, mk, which it does not ship.
+# locale/: our catalogues (make messages). locale_allauth/: allauth's strings for bs, sq, mk (it ships none).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 # Wagtail keeps the letters of a Cyrillic or Turkish title when it derives a slug (in the admin and in

@@ -15,10 +15,12 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from portal.styleguide import SampleForm
+from tests.portal.html_checks import inline_code, scripts_not_from_static
 
 CSS_PATH = "css/portal.css"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-# Executable inline scripts; JSON data blocks (Wagtail's userbar has one) are not scripts for CSP.
+# In template sources (rendered pages use tests.portal.html_checks.inline_code): executable inline scripts; JSON
+# data blocks (Wagtail's userbar has one) are not scripts for CSP.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", re.IGNORECASE)
 
 
@@ -37,7 +39,7 @@ def _assert_site_layout(html: str) -> None:
     assert 'class="site-header"' in html
     assert 'class="site-footer"' in html
     assert "css/portal.css" in html
-    assert not INLINE_SCRIPT.search(html), "inline <script> would break the coming Content Security Policy"
+    assert not inline_code(html), f"inline code would break the coming Content Security Policy: {inline_code(html)}"
 
 
 # --- Error pages -------------------------------------------------------------------------------------------------
@@ -75,7 +77,7 @@ def test_500_template_renders_standalone_without_request_or_context_processors()
     assert '<a class="skip-link" href="#main">' in html
     assert '<main id="main"' in html
     assert "Something went wrong" in html
-    assert not INLINE_SCRIPT.search(html)
+    assert not inline_code(html)
     # No {% url %}/{% static %}/context: links are plain paths.
     assert 'href="/"' in html
 
@@ -104,6 +106,7 @@ def test_base_layout_has_landmarks_lang_and_deferred_script_only(admin_client):
     _assert_site_layout(html)
     assert '<html lang="en" dir="ltr">' in html
     assert re.search(r'<script src="[^"]*js/portal\.js" defer></script>', html)
+    assert not scripts_not_from_static(html)  # only files: ours and, for this staff user, Wagtail's user bar
     assert '<nav class="main-nav"' in html
 
 
