@@ -110,3 +110,26 @@ def test_admin_edit_forms_of_every_page_type_render(admin_client, home_page):
     assert admin_client.get(reverse("wagtailadmin_pages:edit", args=[home_page.pk])).status_code == 200
     footer_url = reverse("wagtailsettings:edit", args=["cms", "footersettings"])
     assert admin_client.get(footer_url).status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_menu_with_items_is_created_in_the_admin_and_items_take_its_locale(admin_client, home_page):
+    url = reverse("wagtailsnippets_cms_mainmenu:add")
+    data = {
+        "title": "Main menu",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-label": "Home",
+        "items-0-link_url": "/",
+        "items-0-link_page": "",
+        "items-0-ORDER": "1",
+        "items-0-id": "",
+        "items-0-DELETE": "",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    menu = MainMenu.objects.get()
+    (item,) = menu.items.all()
+    assert (item.label, item.link_url, item.locale_id) == ("Home", "/", menu.locale_id)
