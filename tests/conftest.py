@@ -52,6 +52,19 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _reset_active_language():
+    """Deactivate the language a test left active (a request under /mk/ activates Macedonian for the thread).
+
+    Without this, a later test rendering a template outside a request (e.g. the 500 page) would speak whatever
+    language the previous test in the same process happened to use.
+    """
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 # --- Users and clients ---------------------------------------------------------------------------------------------
 # Staff must have TOTP (portal.accounts.middleware.StaffMFAMiddleware, PORTAL_REQUIRE_STAFF_MFA): without it every
 # admin page redirects to the TOTP set-up. These fixtures give staff an authenticator, so admin tests of every app

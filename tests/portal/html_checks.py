@@ -7,7 +7,9 @@ attributes. JSON data blocks (``<script type="application/json">``, Wagtail's us
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -68,3 +70,49 @@ def scripts_not_from_static(html: str) -> list[str]:
     Wagtail's user bar, shown to editors, adds its own scripts from ``//host/static/wagtailadmin/…``: allowed.
     """
     return [src for src in external_scripts(html) if not urlsplit(src).path.startswith(settings.STATIC_URL)]
+
+
+def _stylesheet_classes() -> set[str]:
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/portal.css")).read_text(encoding="utf-8")
+    return set(re.findall(r"\.([a-zA-Z][\w-]*)", css.split("*/", 1)[1]))
+
+
+#: Classes that only name the kind of page for tests and later styles (``body_class`` blocks).
+PAGE_HOOK = re.compile(r"^(template|page)-[a-z0-9-]+$")
+#: Classes Wagtail adds itself (the user bar shown to editors, with its SVG icons).
+WAGTAIL_PREFIXES = ("w-", "wagtail", "icon")
+
+
+def unstyled_classes(html: str) -> set[str]:
+    """Return the classes used in ``html`` that static/css/portal.css neither styles nor extends.
+
+    Allowed: every class with a rule in the stylesheet; a BEM element or modifier (``block__el``, ``block--mod``)
+    of a block that has rules (a hook the block's descendant selectors style, e.g. ``main-nav__link``); page hooks
+    (``template-news``, ``page-account``); Wagtail's own classes. Anything else is a name the design does not know
+    (``form-field`` instead of ``field``, ``card-list`` instead of ``card-grid``): the page looks unstyled there.
+    """
+    styled = _stylesheet_classes()
+    used: set[str] = set()
+
+    class _Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name == "class" and value:
+                    used.update(value.split())
+
+    finder = _Finder()
+    finder.feed(html)
+    finder.close()
+    unknown = set()
+    for name in used - styled:
+        block = re.split(r"__|--", name, maxsplit=1)[0]
+        if block != name and block in styled:
+            continue
+        if any(rule.startswith((f"{name}__", f"{name}--")) for rule in styled):
+            continue  # a block styled only through its elements or modifiers (.site-main--padded)
+        if PAGE_HOOK.match(name) or name.startswith(WAGTAIL_PREFIXES):
+            continue
+        unknown.add(name)
+    return unknown

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from tests.portal.factories_accounts import PASSWORD, StaffFactory, UserFactory, activate_totp, totp_code
-from tests.portal.html_checks import inline_code, scripts_not_from_static
+from tests.portal.html_checks import inline_code, scripts_not_from_static, unstyled_classes
 
 # Mail goes through the outbox and leaves when the request commits; the fixture lets each request commit.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_per_request")]
@@ -37,6 +37,7 @@ def assert_site_page(response, url=""):
     assert len(re.findall(r"<h1[\s>]", html)) == 1, url
     assert not inline_code(html), (url, inline_code(html))
     assert not scripts_not_from_static(html), (url, scripts_not_from_static(html))
+    assert not unstyled_classes(html), (url, unstyled_classes(html))  # the allauth elements use the design's classes
     templates = [t.name for t in response.templates]
     assert "base.html" in templates and "allauth/layouts/base.html" in templates, url
     return html

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from portal.styleguide import SampleForm
-from tests.portal.html_checks import inline_code, scripts_not_from_static
+from tests.portal.html_checks import inline_code, scripts_not_from_static, unstyled_classes
 
 CSS_PATH = "css/portal.css"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -40,6 +40,7 @@ def _assert_site_layout(html: str) -> None:
     assert 'class="site-footer"' in html
     assert "css/portal.css" in html
     assert not inline_code(html), f"inline code would break the coming Content Security Policy: {inline_code(html)}"
+    assert not unstyled_classes(html), f"classes portal.css does not know: {unstyled_classes(html)}"
 
 
 # --- Error pages -------------------------------------------------------------------------------------------------
