@@ -70,6 +70,18 @@ def test_404_under_a_language_prefix_sets_that_language(client):
     assert 'class="site-header__brand" href="/tr/"' in html  # the logo leads to the home page in that language
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "home"), [("", "/"), ("/bs", "/bs/"), ("/mk", "/mk/"), ("/sr-latn", "/sr-latn/"), ("/tr", "/tr/")]
+)
+def test_brand_link_goes_to_the_home_page_of_the_current_language(client, prefix, home):
+    """The logo (and the menu's fallback "Home" link) lead to the home page in the language being read."""
+    html = client.get(f"{prefix}/accounts/login/").content.decode()
+
+    assert f'class="site-header__brand" href="{home}"' in html
+    assert f'<a class="main-nav__link" href="{home}">' in html  # no menu and no pages yet: the fallback link
+
+
 def test_500_template_renders_standalone_without_request_or_context_processors():
     html = render_to_string("500.html")
 
