@@ -19,3 +19,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tasks run in-process even when REDIS_URL is set (as in CI), so tests see the mail they trigger; tests of the
 # real broker and worker turn this off for themselves (tests/portal/test_notifications_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests keep their cache in the process even when REDIS_URL is set (as in CI): parallel pytest-xdist workers would
+# otherwise share one Redis database, read each other's cached pages and site roots (their test databases differ),
+# and wipe each other's keys with cache.clear(). The Redis broker is still used by the worker tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -8,11 +8,11 @@ import datetime
 
 import factory
 import wagtail_factories
-from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from portal.cms import models as cms
 from portal.models import Country
+from tests.portal.factories_accounts import StaffFactory, UserFactory  # noqa: F401  (one user factory for all tests)
 
 
 class CountryFactory(DjangoModelFactory):
@@ -30,14 +30,6 @@ class CountryFactory(DjangoModelFactory):
     class Meta:
         model = Country
         django_get_or_create = ["code"]
-
-
-class UserFactory(DjangoModelFactory):
-    email = factory.Sequence(lambda n: f"user{n}@example.org")
-    password = factory.django.Password("correct horse battery staple")
-
-    class Meta:
-        model = get_user_model()
 
 
 class HomePageFactory(wagtail_factories.PageFactory):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from portal.models import User
 from tests.portal.factories_accounts import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Mail goes through the outbox and leaves when the request commits; the fixture lets each request commit.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_per_request")]
 
 
 @pytest.fixture(autouse=True)

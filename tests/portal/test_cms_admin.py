@@ -16,13 +16,10 @@ def campaigns(home_page):
 
 
 @pytest.fixture
-def staff(db):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(
-        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
-        Permission.objects.get(codename="view_pledge"),
-    )
-    return user
+def staff(staff_user):
+    """Staff with admin access (and TOTP, see tests/conftest.py) and only the view permission on pledges."""
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_pledge"))
+    return staff_user
 
 
 @pytest.mark.django_db
@@ -39,13 +36,11 @@ def test_staff_with_view_permission_list_and_filter_pledges(client, staff, campa
 
 
 @pytest.mark.django_db
-def test_pledges_cannot_be_added_or_edited_in_the_admin(client, campaigns):
-    admin = UserFactory(is_staff=True, is_superuser=True)
+def test_pledges_cannot_be_added_or_edited_in_the_admin(admin_client, campaigns):
     pledge = PledgeFactory(campaign=campaigns[0])
-    client.force_login(admin)
-    assert client.get(reverse("wagtailsnippets_cms_pledge:add")).status_code in (302, 403)
-    assert client.get(reverse("wagtailsnippets_cms_pledge:edit", args=[pledge.pk])).status_code in (302, 403)
-    assert client.get(reverse("wagtailsnippets_cms_pledge:inspect", args=[pledge.pk])).status_code == 200
+    assert admin_client.get(reverse("wagtailsnippets_cms_pledge:add")).status_code in (302, 403)
+    assert admin_client.get(reverse("wagtailsnippets_cms_pledge:edit", args=[pledge.pk])).status_code in (302, 403)
+    assert admin_client.get(reverse("wagtailsnippets_cms_pledge:inspect", args=[pledge.pk])).status_code == 200
 
 
 @pytest.mark.django_db
@@ -77,18 +72,16 @@ def test_formula_safe():
 
 
 @pytest.mark.django_db
-def test_main_menu_is_editable_by_admins(client, home_page):
+def test_main_menu_is_editable_by_admins(admin_client, home_page):
     MainMenu.objects.create(title="Main menu")
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    response = client.get(reverse("wagtailsnippets_cms_mainmenu:list"))
+    response = admin_client.get(reverse("wagtailsnippets_cms_mainmenu:list"))
     assert response.status_code == 200
     assert "Main menu" in response.content.decode()
-    assert client.get(reverse("wagtailsnippets_cms_mainmenu:add")).status_code == 200
+    assert admin_client.get(reverse("wagtailsnippets_cms_mainmenu:add")).status_code == 200
 
 
 @pytest.mark.django_db
-def test_admin_edit_forms_of_every_page_type_render(client, home_page):
+def test_admin_edit_forms_of_every_page_type_render(admin_client, home_page):
     """The admin "add" form of each page type (its content panels) renders under an allowed parent."""
     from tests.portal.factories import (
         NewsIndexPageFactory,
@@ -97,8 +90,6 @@ def test_admin_edit_forms_of_every_page_type_render(client, home_page):
         ResourceIndexPageFactory,
     )
 
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
     campaign_index = CampaignIndexPageFactory(parent=home_page)
     parents = {
         "standardpage": home_page,
@@ -115,7 +106,30 @@ def test_admin_edit_forms_of_every_page_type_render(client, home_page):
     }
     for model_name, parent in parents.items():
         url = reverse("wagtailadmin_pages:add", args=["cms", model_name, parent.pk])
-        assert client.get(url).status_code == 200, model_name
-    assert client.get(reverse("wagtailadmin_pages:edit", args=[home_page.pk])).status_code == 200
+        assert admin_client.get(url).status_code == 200, model_name
+    assert admin_client.get(reverse("wagtailadmin_pages:edit", args=[home_page.pk])).status_code == 200
     footer_url = reverse("wagtailsettings:edit", args=["cms", "footersettings"])
-    assert client.get(footer_url).status_code in (200, 302)
+    assert admin_client.get(footer_url).status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_menu_with_items_is_created_in_the_admin_and_items_take_its_locale(admin_client, home_page):
+    url = reverse("wagtailsnippets_cms_mainmenu:add")
+    data = {
+        "title": "Main menu",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-label": "Home",
+        "items-0-link_url": "/",
+        "items-0-link_page": "",
+        "items-0-ORDER": "1",
+        "items-0-id": "",
+        "items-0-DELETE": "",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    menu = MainMenu.objects.get()
+    (item,) = menu.items.all()
+    assert (item.label, item.link_url, item.locale_id) == ("Home", "/", menu.locale_id)

@@ -79,6 +79,36 @@ def test_a_menu_in_the_visitors_locale_wins(client, menu, pages, locale_tr):
 
 
 @pytest.mark.django_db
+def test_translating_the_menu_gives_turkish_labels_under_tr(client, menu, pages, locale_tr):
+    """wagtail-localize translates the menu with its items (MenuItem is TranslatableMixin): labels in Turkish."""
+    from portal.i18n import source_strings, translate_instance
+
+    assert {"Latest news", "EU Integrity Watch"} <= set(source_strings(menu))
+    assert "https://integritywatch.eu/" not in source_strings(menu)  # addresses are copied, not translated
+    tr_about = pages[0].copy_for_translation(locale_tr, copy_parents=True, alias=False)
+    tr_about.title = "Hakkında"
+    tr_about.save_revision().publish()
+    turkish = {"Latest news": "Son haberler", "EU Integrity Watch": "AB Dürüstlük İzleme"}
+
+    tr_menu = translate_instance(menu, "tr", turkish)
+    translate_instance(menu, "tr", turkish)  # idempotent: updates the same rows
+
+    assert tr_menu.locale == locale_tr and tr_menu.translation_key == menu.translation_key
+    items = list(tr_menu.items.order_by("sort_order"))
+    assert [item.locale_id for item in items] == [locale_tr.pk] * 3
+    english = list(menu.items.order_by("sort_order"))
+    assert [item.translation_key for item in items] == [item.translation_key for item in english]
+    assert MenuItem.objects.filter(locale=locale_tr).count() == 3
+    nav = nav_html(client.get(tr_about.url).content.decode())
+    assert nav.index(">Hakkında<") < nav.index(">Son haberler<") < nav.index(">AB Dürüstlük İzleme<")
+    assert "Latest news" not in nav and "EU Integrity Watch" not in nav
+    assert 'href="https://integritywatch.eu/"' in nav
+    # The English menu is untouched.
+    english_nav = nav_html(client.get(pages[0].url).content.decode())
+    assert ">Latest news<" in english_nav and "Son haberler" not in english_nav
+
+
+@pytest.mark.django_db
 def test_menu_query_count_is_constant(client, menu, pages, home_page):
     def count():
         client.get(pages[0].url)

@@ -158,9 +158,13 @@ def test_one_signature_across_translations(client, campaign, locale_tr):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_signatures_make_one_row(home_page):
     """Ten threads sign with spellings of one address at once: the unique constraint keeps exactly one row.
+
+    Real commits (``transaction=True``): the database is flushed afterwards, and ``home_page`` builds the root page,
+    locale and site it needs even after an earlier transactional test flushed Wagtail's migration data.
+    (``serialized_rollback`` would fail here after such a flush: the content types are re-created with new ids.)
 
     Without the constraint the check-then-insert in ``get_or_create`` races (each thread sees no row and
     inserts); with it the losers' inserts fail and ``get_or_create`` returns the winner's row.

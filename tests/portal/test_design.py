@@ -15,10 +15,12 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from portal.styleguide import SampleForm
+from tests.portal.html_checks import inline_code, scripts_not_from_static, unstyled_classes
 
 CSS_PATH = "css/portal.css"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-# Executable inline scripts; JSON data blocks (Wagtail's userbar has one) are not scripts for CSP.
+# In template sources (rendered pages use tests.portal.html_checks.inline_code): executable inline scripts; JSON
+# data blocks (Wagtail's userbar has one) are not scripts for CSP.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", re.IGNORECASE)
 
 
@@ -37,7 +39,8 @@ def _assert_site_layout(html: str) -> None:
     assert 'class="site-header"' in html
     assert 'class="site-footer"' in html
     assert "css/portal.css" in html
-    assert not INLINE_SCRIPT.search(html), "inline <script> would break the coming Content Security Policy"
+    assert not inline_code(html), f"inline code would break the coming Content Security Policy: {inline_code(html)}"
+    assert not unstyled_classes(html), f"classes portal.css does not know: {unstyled_classes(html)}"
 
 
 # --- Error pages -------------------------------------------------------------------------------------------------
@@ -67,6 +70,18 @@ def test_404_under_a_language_prefix_sets_that_language(client):
     assert 'class="site-header__brand" href="/tr/"' in html  # the logo leads to the home page in that language
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "home"), [("", "/"), ("/bs", "/bs/"), ("/mk", "/mk/"), ("/sr-latn", "/sr-latn/"), ("/tr", "/tr/")]
+)
+def test_brand_link_goes_to_the_home_page_of_the_current_language(client, prefix, home):
+    """The logo (and the menu's fallback "Home" link) lead to the home page in the language being read."""
+    html = client.get(f"{prefix}/accounts/login/").content.decode()
+
+    assert f'class="site-header__brand" href="{home}"' in html
+    assert f'<a class="main-nav__link" href="{home}">' in html  # no menu and no pages yet: the fallback link
+
+
 def test_500_template_renders_standalone_without_request_or_context_processors():
     html = render_to_string("500.html")
 
@@ -75,7 +90,7 @@ def test_500_template_renders_standalone_without_request_or_context_processors()
     assert '<a class="skip-link" href="#main">' in html
     assert '<main id="main"' in html
     assert "Something went wrong" in html
-    assert not INLINE_SCRIPT.search(html)
+    assert not inline_code(html)
     # No {% url %}/{% static %}/context: links are plain paths.
     assert 'href="/"' in html
 
@@ -104,6 +119,7 @@ def test_base_layout_has_landmarks_lang_and_deferred_script_only(admin_client):
     _assert_site_layout(html)
     assert '<html lang="en" dir="ltr">' in html
     assert re.search(r'<script src="[^"]*js/portal\.js" defer></script>', html)
+    assert not scripts_not_from_static(html)  # only files: ours and, for this staff user, Wagtail's user bar
     assert '<nav class="main-nav"' in html
 
 

@@ -26,25 +26,16 @@ def _message(n=0, **fields):
     return OutboxMessage.objects.create(**values)
 
 
-@pytest.fixture
-def admin_client(client):
-    admin = User.objects.create_superuser("admin@example.org", password="x" * 12)
-    client.force_login(admin)
-    return client
+# ``admin_client`` (a superuser with TOTP) and ``staff_client`` come from tests/conftest.py.
 
 
 @pytest.fixture
-def viewer_client(client):
-    """Staff with admin access and only the view permission on the outbox."""
-    user = User.objects.create_user("viewer@example.org", password="x" * 12, is_staff=True)
+def viewer_client(staff_client, staff_user):
+    """Staff with admin access and, through a group, only the view permission on the outbox."""
     group = Group.objects.create(name="Outbox viewers")
-    group.permissions.add(
-        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
-        Permission.objects.get(codename="view_outboxmessage"),
-    )
-    user.groups.add(group)
-    client.force_login(user)
-    return client
+    group.permissions.add(Permission.objects.get(codename="view_outboxmessage"))
+    staff_user.groups.add(group)
+    return staff_client
 
 
 def test_list_filter_and_search(admin_client):

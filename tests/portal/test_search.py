@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from tests.portal.factories import NewsIndexPageFactory, NewsPageFactory, StandardPageFactory, UserFactory
+from tests.portal.html_checks import inline_code, unstyled_classes
 
 SECRET_TOKEN = "zqxjvelkordtoken"  # a word that appears nowhere else
 
@@ -93,6 +94,7 @@ def test_search_results_are_paginated(client, home_page):
         StandardPageFactory(parent=home_page, title=f"Asset declarations {n}", intro="assetword")
     html = client.get("/search/", {"q": "assetword"}).content.decode()
     assert "12 results" in html and "Page 1 of 2" in html and "q=assetword&amp;page=2" in html
+    assert not inline_code(html) and not unstyled_classes(html), (inline_code(html), unstyled_classes(html))
 
 
 def _count_queries(client, url, params):

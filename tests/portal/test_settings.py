@@ -31,3 +31,4 @@ def test_postgres_and_broker_from_environment():
     assert _settings_value("s.DATABASES['default']['ENGINE']", **env) == "django.db.backends.postgresql"
     assert _settings_value("s.CELERY_TASK_ALWAYS_EAGER", **env) == "False"
     assert _settings_value("s.CELERY_BROKER_URL", **env) == "redis://127.0.0.1:6379/3"
+    assert _settings_value("s.CACHES['default']['LOCATION']", **env) == "redis://127.0.0.1:6379/3"

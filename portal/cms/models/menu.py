@@ -1,4 +1,11 @@
-"""The main menu: a translatable snippet (one per locale) with ordered items."""
+"""The main menu: a translatable snippet (one per locale) with ordered, translatable items.
+
+wagtail-localize translates a ``TranslatableMixin`` snippet together with the child objects of its ``ParentalKey``
+relations when those are ``TranslatableMixin`` too (``wagtail_localize.fields.get_translatable_fields`` makes the
+relation a ``TranslatableField``; ``segments.extract`` extracts each child's strings under its ``translation_key``).
+So each :class:`MenuItem` label is a string to translate, and the translated menu's items are copies that keep the
+English item's ``translation_key`` and carry the menu's locale.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +14,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, TranslatableMixin
+from wagtail_localize.fields import SynchronizedField
 
 from portal.cms.blocks import validate_link_url
 
@@ -31,8 +39,13 @@ class MainMenu(TranslatableMixin, ClusterableModel):
         return f"{self.title} ({self.locale})" if self.locale_id else self.title
 
 
-class MenuItem(Orderable):
-    """One menu entry: a page (its translation in the visitor's locale is used when it exists) or a URL."""
+class MenuItem(TranslatableMixin, Orderable):
+    """One menu entry: a page (its translation in the visitor's locale is used when it exists) or a URL.
+
+    Translatable with its menu: ``label`` is translated; ``link_page`` (resolved to the visitor's locale when the
+    menu is rendered) and ``link_url`` are copied from the English item unchanged. ``locale`` is set from the
+    menu on save (Wagtail's ``TranslatableMixin.get_default_locale`` follows the ``ParentalKey``).
+    """
 
     menu = ParentalKey(MainMenu, on_delete=models.CASCADE, related_name="items")
     label = models.CharField(_("label"), max_length=100, blank=True, help_text=_("Leave empty to use the page title."))
@@ -53,8 +66,10 @@ class MenuItem(Orderable):
     )
 
     panels = [FieldPanel("label"), FieldPanel("link_page"), FieldPanel("link_url")]
+    # A CharField would be translatable by default; the address stays the same in every language.
+    override_translatable_fields = [SynchronizedField("link_url")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("menu item")
         verbose_name_plural = _("menu items")
 

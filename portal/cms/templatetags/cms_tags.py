@@ -1,4 +1,4 @@
-"""Template tags of the site chrome: main menu items and breadcrumbs."""
+"""Template tags of the site chrome: the main menu items (breadcrumbs: templates/components/breadcrumbs.html)."""
 
 from django import template
 from wagtail.models import Locale, Page, Site
@@ -69,11 +69,3 @@ def main_menu_items(context) -> list[dict]:
         url = page.get_url(request)
         entries.append({"label": page.title, "url": url, "current": _aria_current(url, path, False)})
     return entries
-
-
-@register.simple_tag
-def page_breadcrumbs(page):
-    """Return the ancestors of ``page`` from its locale's home page down to its parent (a ``PageQuerySet``)."""
-    if page is None or not getattr(page, "pk", None):
-        return Page.objects.none()
-    return page.get_ancestors().filter(depth__gte=2)
