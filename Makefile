@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist: two workers, each with its own test database (in-memory SQLite, or PostgreSQL test_<name>_gwN).
+# --reuse-db is not supported: the transactional tests flush the data Wagtail's migrations create (root page,
+# default site), so a reused database would start without it.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint format migrate demo messages bench clean
 
