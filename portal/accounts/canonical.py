@@ -2,6 +2,9 @@
 
 ``canonical_email(value) -> str`` folds what a person would read as the same address into one key:
 
+* punycode labels of the domain (``xn--exmple-4nf.org``) are decoded to Unicode first, because Django's email
+  field and allauth store an internationalised domain in that ASCII form: ``exаmple.org`` with a Cyrillic ``а``
+  arrives here as ``xn--exmple-4nf.org`` and must still meet ``example.org``;
 * Unicode NFKC normalisation (full-width and compatibility letters become plain ones: ``ａｎａ＠ｘ．ｏｒｇ``);
 * Turkish dotted and dotless i: ``İ``, ``I``, ``ı``, ``i`` and ``i`` + combining dot above all fold to ``i``
   (default lower-casing turns ``İ`` into ``i`` + U+0307, and leaves ``ı`` apart from ``i``);
@@ -60,6 +63,22 @@ def _fold_char(char: str) -> str:
     return "".join(_ascii_lookalike(c) or c for c in char.casefold()).lower()
 
 
+def _decode_punycode_labels(text: str) -> str:
+    """Decode each ``xn--`` label after the last ``@`` (IDNA A-label → U-label); keep labels that do not decode."""
+    local, at, domain = text.rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return text
+    labels = []
+    for label in domain.split("."):
+        if label[:4].lower() == "xn--":
+            try:
+                label = label[4:].encode("ascii").decode("punycode")
+            except (UnicodeError, ValueError):
+                pass
+        labels.append(label)
+    return f"{local}@{'.'.join(labels)}"
+
+
 def _fold(text: str) -> str:
     """One folding pass (see the module docstring); :func:`canonical_email` repeats it until nothing changes."""
     text = unicodedata.normalize("NFKC", text).strip()
@@ -80,7 +99,7 @@ def canonical_email(value: str) -> str:
     """
     if not value:
         return ""
-    key = _fold(str(value))
+    key = _fold(_decode_punycode_labels(str(value)))
     for _ in range(8):
         again = _fold(key)
         if again == key:

@@ -82,6 +82,7 @@ def test_signup_page_has_labelled_fields(client):
         "ANA@XAMPLE.ORG",  # case (allauth's own exact check)
         "ana@ｘample.org",  # full-width letter in the domain
         "ana@xаmple.org",  # Cyrillic а in the domain
+        "ana@xn--xmple-4ve.org",  # the same, as a browser's email input sends it (punycode)
         "ana@XAMPLE.ORG",
     ],
 )
@@ -159,6 +160,7 @@ def _form(email):
         "IPEK@ISTANBUL.ORG",  # case
         "ipek@ｉstanbul.org",  # full-width i
         "ipek@istаnbul.org",  # Cyrillic а
+        "ipek@xn--istnbul-4fg.org",  # the same in punycode, as Chromium's type=email input submits it
     ],
 )
 def test_signup_form_marks_every_spelling_of_a_taken_address_as_existing(duplicate):

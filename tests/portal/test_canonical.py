@@ -32,6 +32,9 @@ from portal.models import User
         ("straße@x.de", "strasse@x.de"),  # case folding
         ("ﬁlip@x.org", "filip@x.org"),  # ligature
         ("ana@x。org", "ana@x.org"),  # ideographic full stop, a dot for IDNA
+        # Browsers send an internationalised domain in punycode: "exаmple.org" with a Cyrillic а arrives so.
+        ("ana@xn--exmple-4nf.org", "ana@example.org"),
+        ("ana@XN--EXMPLE-4NF.ORG", "ana@example.org"),
         ("  ana@x.org ", "ana@x.org"),
     ],
 )
