@@ -7,12 +7,24 @@ transaction and the Celery task sends it after commit, with the outbox's retries
 """
 
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.sites.requests import RequestSite
 from django.utils import translation
 from django.utils.html import strip_tags
 
 from .services import enqueue_email
+
+
+def portal_site(request) -> RequestSite:
+    """The ``current_site`` of allauth's mails: the request's host as ``domain``, the portal's name as ``name``.
+
+    Without ``django.contrib.sites`` allauth would name the site after the host (mails said "Hello from
+    127.0.0.1:8000!"); ``settings.WAGTAIL_SITE_NAME`` is the portal's name.
+    """
+    site = RequestSite(request)
+    site.name = settings.WAGTAIL_SITE_NAME
+    return site
 
 
 class OutboxMailAdapterMixin:
@@ -21,7 +33,7 @@ class OutboxMailAdapterMixin:
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's ``template_prefix`` mail for ``email`` and queue it (same context as allauth's)."""
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {"request": request, "email": email, "current_site": portal_site(request)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         html_body = None

@@ -289,3 +289,6 @@ def test_signup_mail_goes_through_the_outbox(client, django_capture_on_commit_ca
     assert mail.outbox[0].subject == row.subject
     assert mail.outbox[0].subject.startswith("[Integrity Watch] ")
     assert "/accounts/confirm-email/" in mail.outbox[0].body
+    # The greeting names the portal, not the host ("Hello from testserver!" without django.contrib.sites).
+    assert "Integrity Watch Portal" in mail.outbox[0].body
+    assert "testserver!" not in mail.outbox[0].body
