@@ -31,7 +31,7 @@ def validate_link_url(value: str) -> None:
 
 
 class LinkURLBlock(blocks.CharBlock):
-    """A link target: absolute ``https://…`` URL, ``mailto:`` address or a site path such as ``/en/news/``."""
+    """A link target: absolute ``https://…`` URL, ``mailto:`` address or a site path such as ``/news/``."""
 
     def __init__(self, required=True, **kwargs):
         super().__init__(required=required, max_length=500, validators=[validate_link_url], **kwargs)

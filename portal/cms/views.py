@@ -1,5 +1,8 @@
 """Views of the CMS outside the page tree: search, robots.txt, sitemap.xml and the /feed/ shortcut."""
 
+import re
+import unicodedata
+
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
@@ -15,6 +18,19 @@ from .sitemaps import PortalSitemap
 
 SEARCH_PAGE_SIZE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
+_SPACES = re.compile(r"\s+")
+
+
+def clean_search_query(raw: str) -> str:
+    """Return ``raw`` fit for the search backend: control characters (Unicode category ``Cc``: NUL, tabs, line
+    breaks, DEL, C1 controls…) become spaces, runs of whitespace collapse to one space, ends are stripped, and the
+    result is cut to ``SEARCH_QUERY_MAX_LENGTH`` characters.
+
+    A NUL byte otherwise reaches the database: SQLite fails with "unterminated string" and PostgreSQL refuses NUL in
+    text, both a server error.
+    """
+    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in raw)
+    return _SPACES.sub(" ", text).strip()[:SEARCH_QUERY_MAX_LENGTH].strip()
 
 
 @require_GET
@@ -22,13 +38,15 @@ def search(request):
     """``/search/?q=…&page=n``: Wagtail search over the pages the visitor may view, in the active locale.
 
     The database search backend uses PostgreSQL full-text search on PostgreSQL and its SQLite/fallback
-    implementation otherwise. Private pages are filtered before searching (:func:`pages_visible_to`).
+    implementation otherwise. Private pages are filtered before searching (:func:`pages_visible_to`). The query is
+    cleaned by :func:`clean_search_query`. The results of the shown page are the specific pages (one query per page
+    type, not per result), so the template can show their intro, summary or hero text as a snippet.
     """
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    query = clean_search_query(request.GET.get("q", ""))
     results = None
     if query:
         pages = pages_visible_to(request).filter(locale=Locale.get_active())
-        results = paginate(request, pages.search(query), per_page=SEARCH_PAGE_SIZE)
+        results = paginate(request, pages.specific().search(query), per_page=SEARCH_PAGE_SIZE)
     return TemplateResponse(
         request,
         "search/search.html",

@@ -110,3 +110,36 @@ def test_500_page_renders_without_a_request():
 
     html = loader.get_template("500.html").render({})
     assert "Something went wrong" in html
+
+
+def footer(html: str) -> str:
+    return html[html.index('<footer class="site-footer"') :]
+
+
+@pytest.mark.django_db
+def test_footer_links_the_feed_of_the_current_language(client, news, locale_tr):
+    """English pages link the English news feed, Turkish pages the Turkish news index's own feed."""
+    index = news[0]
+    assert f'<a href="{index.url}feed/">News feed (RSS)</a>' in footer(client.get("/").content.decode())
+    tr_index = index.copy_for_translation(locale_tr, copy_parents=True, alias=False)
+    tr_index.save_revision().publish()
+    tr_index.refresh_from_db()
+    assert tr_index.url.startswith("/tr/")
+    assert client.get(tr_index.url + "feed/").status_code == 200
+    response = client.get(tr_index.get_parent().url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{tr_index.url}feed/"' in footer(html)
+    assert 'href="/feed/"' not in footer(html)
+
+
+@pytest.mark.django_db
+def test_footer_falls_back_to_the_default_feed(client, home_page, locale_tr):
+    """Without a news index in the current language (or none at all) the footer links /feed/."""
+    assert 'href="/feed/"' in footer(client.get("/").content.decode())
+    tr_home = home_page.copy_for_translation(locale_tr, alias=False)
+    tr_home.save_revision().publish()
+    NewsIndexPageFactory(parent=home_page)  # English only
+    response = client.get("/tr/")
+    assert response.status_code == 200 and response.wsgi_request.LANGUAGE_CODE == "tr"
+    assert 'href="/feed/"' in footer(response.content.decode())

@@ -6,7 +6,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from tests.portal.factories import NewsIndexPageFactory, NewsPageFactory, StandardPageFactory, UserFactory
+from portal.cms.views import clean_search_query
+from tests.portal.factories import (
+    CampaignIndexPageFactory,
+    CampaignPageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
+    PublicationIndexPageFactory,
+    PublicationPageFactory,
+    ResourceIndexPageFactory,
+    StandardPageFactory,
+    UserFactory,
+)
 from tests.portal.html_checks import inline_code, unstyled_classes
 
 SECRET_TOKEN = "zqxjvelkordtoken"  # a word that appears nowhere else
@@ -115,6 +126,105 @@ def test_search_query_count_does_not_grow_with_results(client, home_page):
         NewsPageFactory(parent=index, intro="budgetword")
     thirty = _count_queries(client, "/search/", {"q": "budgetword"})
     assert three == thirty
+
+
+@pytest.mark.django_db
+def test_snippets_cost_one_query_per_page_type_not_per_result(client, home_page):
+    """Results of several page types: the specific pages come in one query per type shown, whatever the number."""
+    news_index = NewsIndexPageFactory(parent=home_page)
+    campaign_index = CampaignIndexPageFactory(parent=home_page)
+
+    def add_three():
+        NewsPageFactory(parent=news_index, intro="budgetword")
+        CampaignPageFactory(parent=campaign_index, summary="budgetword")
+        StandardPageFactory(parent=home_page, intro="budgetword")
+
+    def queries_minus_types():
+        client.get("/search/", {"q": "budgetword"})  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": "budgetword"})
+        types = {type(page) for page in response.context["search_results"]}
+        assert types and all(cls.__name__ != "Page" for cls in types)  # specific pages
+        return len(queries) - len(types)
+
+    add_three()
+    three = queries_minus_types()
+    for _ in range(9):
+        add_three()
+    assert queries_minus_types() == three
+
+
+@pytest.mark.django_db
+def test_results_show_a_short_text_without_search_description(client, home_page):
+    """The snippet is the search description, else the intro, summary or hero text of the specific page."""
+    StandardPageFactory(parent=home_page, title="Snippet standard", intro="Intro about lobbying snipword.")
+    index = PublicationIndexPageFactory(parent=home_page)
+    PublicationPageFactory(parent=index, title="Snippet publication", summary="Summary of the snipword study.")
+    StandardPageFactory(
+        parent=home_page, title="Snippet described", intro="Hidden intro snipword.", search_description="Described."
+    )
+    html = client.get("/search/", {"q": "snipword"}).content.decode()
+    assert "3 results" in html
+    assert '<p class="search-result__summary">Intro about lobbying snipword.</p>' in html
+    assert '<p class="search-result__summary">Summary of the snipword study.</p>' in html
+    assert '<p class="search-result__summary">Described.</p>' in html
+    assert "Hidden intro" not in html
+
+
+@pytest.mark.django_db
+def test_home_page_result_shows_its_hero_text(client, home_page):
+    html = client.get("/search/", {"q": "Integrity Watch"}).content.decode()
+    assert f'<p class="search-result__summary">{home_page.hero_text}</p>' in html
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("\x00", ""),
+        ("asset\x00declarations", "asset declarations"),
+        ("  tab\there\r\nline\x7f\x85end ", "tab here line end"),
+        ("Kamu İhalesi", "Kamu İhalesi"),
+        ("x" * 300, "x" * 200),
+    ],
+)
+def test_clean_search_query(raw, cleaned):
+    assert clean_search_query(raw) == cleaned
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["%00", "a%00b", "%00%01%1F%7F", "%C2%85"])
+def test_control_characters_in_the_query_are_no_server_error(client, home_page, query):
+    """A NUL byte made SQLite fail ("unterminated string") and PostgreSQL refuse the query: now a normal page."""
+    StandardPageFactory(parent=home_page, title="Asset declarations", intro="ab")
+    response = client.get(f"/search/?q={query}")
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_between_words_still_searches(client, home_page):
+    StandardPageFactory(parent=home_page, title="Political finance", intro="Donations to parties")
+    response = client.get("/search/?q=donations%00")
+    assert response.status_code == 200
+    assert "Political finance" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "params"),
+    [
+        (NewsIndexPageFactory, ["country", "page"]),
+        (CampaignIndexPageFactory, ["status", "country", "page"]),
+        (ResourceIndexPageFactory, ["resource_type", "country", "language", "page"]),
+        (PublicationIndexPageFactory, ["publication_type", "country", "page"]),
+    ],
+)
+def test_listing_filters_ignore_control_characters(client, home_page, factory, params):
+    """``?country=%00`` and friends are invalid filter values, ignored like any other: no server error."""
+    index = factory(parent=home_page)
+    for param in params:
+        for value in ("%00", "TR%00", "%01"):
+            assert client.get(f"{index.url}?{param}={value}").status_code == 200, (param, value)
 
 
 @pytest.mark.postgres

@@ -17,6 +17,11 @@ from portal.cms.blocks import BodyBlock, DocumentBlock, TimelineStepBlock
 
 from .base import country_field, paginate, query_without_page
 
+#: ``extra_tags`` of the confirmation message shown inside the pledge box (not in the page-top messages).
+PLEDGE_MESSAGE_TAG = "pledge"
+#: The confirmation after every valid signature, new or repeated (see :meth:`CampaignPage.serve`).
+PLEDGE_THANKS = _("Thank you for signing. Each email address is counted once.")
+
 
 class CampaignIndexPage(Page):
     """The list of campaigns of one locale, filterable by ``?status=`` and ``?country=<ISO code>``."""
@@ -122,31 +127,44 @@ class CampaignPage(Page):
         return Pledge.objects.filter(campaign_translation_key=self.translation_key).count()
 
     def get_context(self, request, *args, pledge_form=None, **kwargs):
-        """Add ``pledge_form`` (bound with errors after a failed POST) and ``pledge_count``."""
+        """Add ``pledge_form`` (bound with errors after a failed POST), ``pledge_count`` and ``pledge_thanks``.
+
+        ``pledge_thanks`` is the list of distinct pledge confirmation messages (``str``) of this request, read from the
+        message storage without consuming it (the page-top messages skip them, see ``cms_tags.page_top_messages``).
+        While it is non-empty the template shows the thank-you state instead of the form.
+        """
         from portal.cms.forms import PledgeForm
 
         context = super().get_context(request, *args, **kwargs)
+        # dict.fromkeys: a double click can queue the same confirmation twice; show it once.
+        context["pledge_thanks"] = list(
+            dict.fromkeys(
+                str(message) for message in messages.get_messages(request) if message.extra_tags == PLEDGE_MESSAGE_TAG
+            )
+        )
         if self.accepts_pledges:
             context["pledge_form"] = pledge_form or PledgeForm()
         context["pledge_count"] = self.pledge_count()
         return context
 
     def serve(self, request, *args, **kwargs):
-        """GET shows the page; POST signs the pledge, adds a message and redirects back (or re-renders errors)."""
+        """GET shows the page; POST signs the pledge, adds a message and redirects back (or re-renders errors).
+
+        After a valid POST the visitor is redirected to ``#pledge`` with one success message tagged
+        ``PLEDGE_MESSAGE_TAG``: the template shows it inside the pledge box (``role="status"``) and
+        ``components/messages.html`` leaves it out of the messages at the top of the page. The message is the same
+        for a first and a repeated signature (no way to learn whether an address signed).
+        """
         if request.method == "POST" and self.accepts_pledges:
             from portal.cms.forms import PledgeForm
             from portal.cms.services import sign_pledge
 
             form = PledgeForm(request.POST)
             if form.is_valid():
-                pledge, created = sign_pledge(self, **form.cleaned_data)
-                if created:
-                    messages.success(request, _("Thank you for signing. Your signature has been counted."))
-                else:
-                    messages.info(
-                        request,
-                        _("You have already signed this campaign with this email address. Thank you for your support!"),
-                    )
+                # The same answer whether or not the address had signed before, so the form cannot be used to
+                # find out who signed; the database still keeps one signature per address.
+                sign_pledge(self, **form.cleaned_data)
+                messages.success(request, PLEDGE_THANKS, extra_tags=PLEDGE_MESSAGE_TAG)
                 return redirect(self.get_url(request) + "#pledge")
             kwargs["pledge_form"] = form
         return super().serve(request, *args, **kwargs)

@@ -62,7 +62,7 @@ class MenuItem(TranslatableMixin, Orderable):
         max_length=500,
         blank=True,
         validators=[validate_link_url],
-        help_text=_("An https:// address or a site path such as /en/news/; used when no page is chosen."),
+        help_text=_("An https:// address or a site path such as /news/; used when no page is chosen."),
     )
 
     panels = [FieldPanel("label"), FieldPanel("link_page"), FieldPanel("link_url")]

@@ -1,9 +1,14 @@
-"""Template tags of the site chrome: the main menu items (breadcrumbs: templates/components/breadcrumbs.html)."""
+"""Template tags of the site chrome: the main menu items, the page-top messages and the footer's news feed link.
+
+Breadcrumbs: templates/components/breadcrumbs.html.
+"""
 
 from django import template
+from django.urls import reverse
 from wagtail.models import Locale, Page, Site
 
-from portal.cms.models import MainMenu
+from portal.cms.models import MainMenu, NewsIndexPage
+from portal.cms.models.campaigns import PLEDGE_MESSAGE_TAG
 
 register = template.Library()
 
@@ -69,3 +74,54 @@ def main_menu_items(context) -> list[dict]:
         url = page.get_url(request)
         entries.append({"label": page.title, "url": url, "current": _aria_current(url, path, False)})
     return entries
+
+
+@register.filter
+def page_top_messages(messages) -> list:
+    """Return the Django messages to show at the top of the page: all but the pledge confirmation.
+
+    The pledge confirmation (``extra_tags == PLEDGE_MESSAGE_TAG``) is shown inside the campaign's pledge box
+    instead (templates/cms/campaign_page.html). Iterating the message storage here does not consume it for the
+    rest of the request. ``messages`` may be missing (``""``), then ``[]``.
+    """
+    return [message for message in messages or () if message.extra_tags != PLEDGE_MESSAGE_TAG]
+
+
+@register.simple_tag(takes_context=True)
+def news_feed_url(context) -> str:
+    """Return the URL of the RSS feed of the active locale's news index (``<news index url>feed/``).
+
+    Falls back to ``/feed/`` (the default locale's feed, :func:`portal.cms.views.default_news_feed`) when there is
+    no request, no site, or no live public news index in the active locale's home page. Constant query count.
+    """
+    fallback = reverse("news_feed")
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return fallback
+    home = site.root_page.get_translation_or_none(Locale.get_active())
+    if home is None:
+        return fallback
+    index = NewsIndexPage.objects.descendant_of(home).live().public().order_by("path").first()
+    url = index.get_url(request) if index is not None else None
+    if not url:
+        return fallback
+    return url + index.reverse_subpage("feed")
+
+
+#: Fields tried, in order, for the short text of a search result (the first non-empty one is shown).
+SNIPPET_FIELDS = ("search_description", "intro", "summary", "hero_text")
+
+
+@register.filter
+def search_snippet(page) -> str:
+    """Return the short text of a search result: ``search_description``, else the page's intro, summary or hero text.
+
+    ``page`` should be the specific page (the search view asks for specific results, batched per page type, so this
+    makes no query); a field the page type lacks is skipped. Returns ``""`` when none is filled in.
+    """
+    for field in SNIPPET_FIELDS:
+        value = getattr(page, field, "")
+        if value:
+            return value
+    return ""
