@@ -36,6 +36,14 @@ def bullets(items: Iterable[str]) -> Block:
     return ("list", list(items))
 
 
+def rich_list(items: Iterable[str]) -> Block:
+    """A bullet list whose items are HTML fragments (links allowed): one rich-text block holding a ``<ul>``.
+
+    Use it instead of :func:`bullets` when items need links; each item is one translation segment.
+    """
+    return ("paragraph", "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+
+
 def facts(pairs: Iterable[tuple[str, str]]) -> Block:
     """Headline figures: ``pairs`` of ``(value, label)``, e.g. ``("27,000+", "contracts …")``."""
     return ("facts", [{"value": value, "label": label} for value, label in pairs])

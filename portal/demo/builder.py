@@ -4,7 +4,7 @@ A page spec is a dict::
 
     {"model": "StandardPage", "slug": "about", "title": "About the programme",
      "fields": {"intro": "...", "body": [heading("..."), paragraph("...")]},
-     "documents": [(title, filename, text)],   # optional, ResourcePage only
+     "documents": [(title, filename, text)],   # optional: ResourcePage, CampaignPage
      "children": [<spec>, ...]}
 
 ``model`` names a model of the ``cms`` app; StreamField values are lists of ``(block_type, value)`` pairs (see

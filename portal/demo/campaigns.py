@@ -275,6 +275,32 @@ CAMPAIGNS = [
     ),
 ]
 
+
+def fact_sheet(spec: dict) -> tuple[str, str, str]:
+    """A one-page plain-text fact sheet for the campaign ``spec``: ``(document title, file name, text)``.
+
+    Made from the campaign's own summary, dated timeline steps and asks, so it never says more than the page.
+    """
+    fields = spec["fields"]
+    lines = [f"Campaign fact sheet: {spec['title']}", "", fields["summary"], "", "Milestones:"]
+    for _type, value in fields["timeline"]:
+        lines.append(f"- {value['date'] or 'Still to come'}: {value['title']}")
+    lines += ["", "What we ask:"]
+    lines += [f"- {text}" for _type, text in fields["asks"]]
+    lines += [
+        "",
+        "Integrity Watch in the Western Balkans and Turkey. Add your name on the campaign page of the Integrity "
+        "Watch Portal, where this fact sheet is kept up to date.",
+    ]
+    return (f"Fact sheet: {spec['title']}", f"fact-sheet-{spec['slug']}.txt", "\n".join(lines) + "\n")
+
+
+# Campaigns that offer a fact sheet to download (the CampaignPage "documents" section).
+FACT_SHEET_CAMPAIGNS = ["searchable-register-party-finances-north-macedonia", "asset-declarations-open-data-kosovo"]
+for _spec in CAMPAIGNS:
+    if _spec["slug"] in FACT_SHEET_CAMPAIGNS:
+        _spec["documents"] = [fact_sheet(_spec)]
+
 INDEX = {
     "model": "CampaignIndexPage",
     "slug": "campaigns",

@@ -4,7 +4,7 @@ Names, local names and websites are those the research notes mark as sourced; th
 is not in the notes, so it is not linked. Country pages live under a "Countries" page.
 """
 
-from .blocks import bullets, heading, link, page_link, paragraph
+from .blocks import bullets, heading, link, page_link, paragraph, rich_list
 
 # The standard EU footnote for Kosovo, used on the Kosovo page and in the footer disclaimer.
 KOSOVO_FOOTNOTE = (
@@ -256,16 +256,14 @@ COUNTRIES_PAGE = {
         "intro": "The programme works in five countries, each with a partner organisation and an Integrity Watch "
         "platform.",
         "body": [
-            paragraph(
-                "<br/>".join(
-                    [
-                        page_link("bosnia-and-herzegovina", "Bosnia and Herzegovina"),
-                        page_link("kosovo", "Kosovo*"),
-                        page_link("north-macedonia", "North Macedonia"),
-                        page_link("serbia", "Serbia"),
-                        page_link("turkiye", "Türkiye"),
-                    ]
-                )
+            rich_list(
+                [
+                    page_link("bosnia-and-herzegovina", "Bosnia and Herzegovina"),
+                    page_link("kosovo", "Kosovo*"),
+                    page_link("north-macedonia", "North Macedonia"),
+                    page_link("serbia", "Serbia"),
+                    page_link("turkiye", "Türkiye"),
+                ]
             ),
             paragraph(f"<i>{KOSOVO_FOOTNOTE}</i>"),
         ],

@@ -5,7 +5,9 @@ The English strings of the home page are module constants because :mod:`portal.d
 translations on them (wagtail-localize matches translations to source strings exactly).
 """
 
-from .blocks import bullets, call_to_action, facts, heading, link, page_link, paragraph
+from html import escape
+
+from .blocks import bullets, call_to_action, facts, heading, link, page_link, paragraph, rich_list
 
 PERIOD = "1 March 2023 – 28 February 2026"
 
@@ -38,6 +40,21 @@ COUNTRY_PARTNERS = [
     "Serbia: Transparency Serbia",
     "Türkiye: Transparency International Türkiye",
 ]
+# Slugs of the country pages (under /countries/), in the order of COUNTRY_PARTNERS.
+COUNTRY_SLUGS = ["bosnia-and-herzegovina", "kosovo", "north-macedonia", "serbia", "turkiye"]
+
+
+def country_item(text: str, slug: str | None = None) -> str:
+    """``"Country: partner"`` as rich-text HTML, the country name linking to its page (``slug``) when given.
+
+    Without ``slug`` the link is written as wagtail-localize shows it in a translation segment
+    (``<a id="a1">Country</a>: partner``), which is the key :mod:`portal.demo.translations` translates.
+    """
+    country, rest = text.split(": ", 1)
+    linked = page_link(slug, country) if slug else f'<a id="a1">{escape(country, quote=False)}</a>'
+    return f"{linked}: {escape(rest, quote=False)}"
+
+
 H_FIGURES = "Integrity Watch BiH in figures (illustrative)"
 P_FIGURES = (
     "Figures reported by Transparency International in Bosnia and Herzegovina from its Integrity Watch platform. "
@@ -82,7 +99,7 @@ HOME = {
             heading(H_DELIVERS),
             bullets(DELIVERS),
             heading(H_COUNTRIES),
-            bullets(COUNTRY_PARTNERS),
+            rich_list(country_item(text, slug) for text, slug in zip(COUNTRY_PARTNERS, COUNTRY_SLUGS, strict=True)),
             heading(H_FIGURES),
             paragraph(P_FIGURES),
             facts(FIGURES),
@@ -176,19 +193,28 @@ ABOUT = {
                 + page_link("partners", "Kosova Democratic Institute")
                 + " and brings together five Transparency International chapters and the TI Secretariat:"
             ),
+            rich_list(
+                [
+                    page_link("kosovo", "Kosovo")
+                    + ": Kosova Democratic Institute – Transparency International Kosova (lead), "
+                    + link("https://kdi-kosova.org"),
+                    page_link("bosnia-and-herzegovina", "Bosnia and Herzegovina")
+                    + ": Transparency International in Bosnia and Herzegovina, "
+                    + link("https://ti-bih.org"),
+                    page_link("north-macedonia", "North Macedonia")
+                    + ": Transparency International – Macedonia, "
+                    + link("https://transparency.mk"),
+                    page_link("serbia", "Serbia") + ": Transparency Serbia, " + link("https://transparentnost.org.rs"),
+                    page_link("turkiye", "Türkiye")
+                    + ": Transparency International Türkiye, "
+                    + link("https://seffaflik.org"),
+                    "Regional: Transparency International Secretariat, " + link("https://www.transparency.org"),
+                ]
+            ),
             paragraph(
-                "Kosova Democratic Institute – Transparency International Kosova (lead): "
-                + link("https://kdi-kosova.org")
-                + "<br/>Transparency International in Bosnia and Herzegovina: "
-                + link("https://ti-bih.org")
-                + "<br/>Transparency International – Macedonia: "
-                + link("https://transparency.mk")
-                + "<br/>Transparency Serbia: "
-                + link("https://transparentnost.org.rs")
-                + "<br/>Transparency International Türkiye: "
-                + link("https://seffaflik.org")
-                + "<br/>Transparency International Secretariat: "
-                + link("https://www.transparency.org")
+                "More about the partner, platform and languages in each of the "
+                + page_link("countries", "five countries")
+                + "."
             ),
             paragraph(
                 "The technology partner Datasketch helped the chapters build the risk indicators and a dashboard "
@@ -318,17 +344,24 @@ def contact_page(contact_email: str) -> dict:
                     "For questions about a country's Integrity Watch platform or its Domestic Advisory Group, contact "
                     "the partner organisation through its website:"
                 ),
-                paragraph(
-                    "Bosnia and Herzegovina – Transparency International in Bosnia and Herzegovina: "
-                    + link("https://ti-bih.org")
-                    + "<br/>Kosovo – Kosova Democratic Institute: "
-                    + link("https://kdi-kosova.org")
-                    + "<br/>North Macedonia – Transparency International – Macedonia: "
-                    + link("https://transparency.mk")
-                    + "<br/>Serbia – Transparency Serbia: "
-                    + link("https://transparentnost.org.rs")
-                    + "<br/>Türkiye – Transparency International Türkiye: "
-                    + link("https://seffaflik.org")
+                rich_list(
+                    [
+                        page_link("bosnia-and-herzegovina", "Bosnia and Herzegovina")
+                        + ": Transparency International in Bosnia and Herzegovina, "
+                        + link("https://ti-bih.org"),
+                        page_link("kosovo", "Kosovo")
+                        + ": Kosova Democratic Institute, "
+                        + link("https://kdi-kosova.org"),
+                        page_link("north-macedonia", "North Macedonia")
+                        + ": Transparency International – Macedonia, "
+                        + link("https://transparency.mk"),
+                        page_link("serbia", "Serbia")
+                        + ": Transparency Serbia, "
+                        + link("https://transparentnost.org.rs"),
+                        page_link("turkiye", "Türkiye")
+                        + ": Transparency International Türkiye, "
+                        + link("https://seffaflik.org"),
+                    ]
                 ),
                 paragraph(
                     "Journalists and researchers who use the data are asked to check figures on the platform "

@@ -1,28 +1,16 @@
 """Demo content: the footer settings and the main menu (labels and the slug of the page each item opens)."""
 
-from .partners import KOSOVO_FOOTNOTE
-
-FOOTER = {
-    "funder_eu_credit": "This programme is supported by the European Union.",
-    "funder_norway_credit": (
-        "It is also supported by the regional project SMART Balkans – Civil Society for Shared Society in the "
-        "Western Balkans, implemented by CPCD, CRPM and IDM and financed by the Ministry of Foreign Affairs of the "
-        "Kingdom of Norway."
-    ),
-    "disclaimer": (
-        "This website was produced with the financial support of the European Union and of the SMART Balkans "
-        "project, financed by the Norwegian Ministry of Foreign Affairs. Its contents are the sole responsibility "
-        "of the Integrity Watch consortium led by the Kosova Democratic Institute and do not necessarily reflect "
-        "the views of the European Union, the Norwegian Ministry of Foreign Affairs or the SMART Balkans partners.\n"
-        + KOSOVO_FOOTNOTE
-    ),
-}
+# The footer's text fields are left empty so the template shows its standard wording, translated into the
+# visitor's language (templates/includes/footer.html); filled fields would show the same text in every language.
+# Running load_demo again empties fields an earlier version had filled. The contact address is set by load_demo.
+FOOTER = {"funder_eu_credit": "", "funder_norway_credit": "", "disclaimer": ""}
 
 MENU_TITLE = "Main menu"
 
 # (label, slug of the English page the item opens)
 MENU_ITEMS = [
     ("About", "about"),
+    ("Countries", "countries"),
     ("Platforms", "platforms"),
     ("News", "news"),
     ("Campaigns", "campaigns"),

@@ -21,6 +21,10 @@ def _home(lang: str, rows: list[str]) -> dict[str, str]:
     # Calls to action link to the same page in the visitor's language (URL prefix per locale).
     for _title, _text, url, _link_text in (p.CTA_PLATFORMS, p.CTA_CAMPAIGNS, p.CTA_RESOURCES):
         mapping[url] = f"/{lang}{url}"
+    # The "five countries" list is rich text: each item is a segment with the country name as a link.
+    start = HOME_SOURCE.index(p.COUNTRY_PARTNERS[0])
+    for english, translated in zip(p.COUNTRY_PARTNERS, rows[start : start + len(p.COUNTRY_PARTNERS)], strict=True):
+        mapping[p.country_item(english)] = p.country_item(translated)
     mapping[p.HOME_TITLE] = p.HOME_TITLE  # the programme's name is not translated
     # Root pages are siblings, and Wagtail wants sibling slugs unique across locales; the root slug is not in URLs.
     mapping["home"] = f"home-{lang}"
@@ -299,10 +303,11 @@ HOME = {
 }
 
 _MENU_ROWS = {
-    # MENU_TITLE, About, Platforms, News, Campaigns, Resources, Publications, DAGs & RCP, Contact
+    # MENU_TITLE, About, Countries, Platforms, News, Campaigns, Resources, Publications, DAGs & RCP, Contact
     "bs": [
         "Glavni meni",
         "O programu",
+        "Zemlje",
         "Platforme",
         "Vijesti",
         "Kampanje",
@@ -314,6 +319,7 @@ _MENU_ROWS = {
     "sq": [
         "Menyja kryesore",
         "Rreth programit",
+        "Vendet",
         "Platformat",
         "Lajme",
         "Fushata",
@@ -325,6 +331,7 @@ _MENU_ROWS = {
     "mk": [
         "Главно мени",
         "За програмата",
+        "Земји",
         "Платформи",
         "Вести",
         "Кампањи",
@@ -336,6 +343,7 @@ _MENU_ROWS = {
     "sr-latn": [
         "Glavni meni",
         "O programu",
+        "Zemlje",
         "Platforme",
         "Vesti",
         "Kampanje",
@@ -347,6 +355,7 @@ _MENU_ROWS = {
     "tr": [
         "Ana menü",
         "Program hakkında",
+        "Ülkeler",
         "Platformlar",
         "Haberler",
         "Kampanyalar",

@@ -207,6 +207,90 @@ def test_skopje_news_names_the_four_priorities(demo_db, client):
         assert NewsPage.objects.filter(slug=slug).exists(), slug
 
 
+OTHER_LANGUAGE_PREFIXES = tuple(f"/{language}/" for language in LANGUAGES)
+HREF = re.compile(r'href="([^"#]*)')
+
+
+def internal_english_link(url: str) -> str | None:
+    """The path of ``url`` when it is an English page address on this site (not a file, admin or feed), else None."""
+    parsed = urlparse(html.unescape(url))
+    if parsed.scheme not in ("", "http", "https") or (parsed.netloc and parsed.hostname != "testserver"):
+        return None
+    path = parsed.path
+    if not path.startswith("/") or path.startswith(OTHER_LANGUAGE_PREFIXES):
+        return None
+    if path.startswith(("/static/", "/media/", "/documents/", "/admin/", "/django-admin/")) or "." in path:
+        return None
+    return path
+
+
+def test_every_sitemap_page_is_reachable_from_the_home_page_and_menu(demo_db, client):
+    """A visitor can reach every English page in the sitemap by following links from the home page.
+
+    Breadth-first crawl from "/" with the test client, following internal links (no query strings) of the default
+    locale; every page listed in the sitemap must be reached. The main menu items are checked to be on "/" too.
+    """
+    host = Site.objects.get(is_default_site=True).root_url
+    sitemap = client.get("/sitemap.xml").text
+    sitemap_paths = {
+        urlparse(loc).path
+        for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)
+        if loc.startswith(host) and not urlparse(loc).path.startswith(OTHER_LANGUAGE_PREFIXES)
+    }
+    assert len(sitemap_paths) >= 45
+
+    home = client.get("/").text
+    nav = home.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    for _label, slug in site.MENU_ITEMS:
+        assert f'href="/{slug}/"' in nav, slug
+
+    seen, queue = {"/"}, ["/"]
+    while queue:
+        path = queue.pop(0)
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in HREF.findall(response.text):
+            target = internal_english_link(href)
+            if target and target not in seen and len(seen) < 500:
+                seen.add(target)
+                queue.append(target)
+    assert sitemap_paths - seen == set()
+
+
+def test_country_pages_are_linked_from_home_about_and_contact(demo_db, client):
+    for path in ("/", "/about/", "/contact/", "/countries/"):
+        text = client.get(path).text
+        for slug in programme.COUNTRY_SLUGS:
+            assert f'href="/countries/{slug}/"' in text, (path, slug)
+    # The translated home page links each country to that locale's page.
+    assert 'href="/tr/countries/turkiye/"' in client.get("/tr/").text
+
+
+def test_partner_lists_are_lists_not_line_breaks(demo_db, client):
+    for path in ("/about/", "/contact/", "/countries/"):
+        text = client.get(path).text
+        assert "<br" not in text.split("<main", 1)[1].split("</main>", 1)[0], path
+    about = client.get("/about/").text
+    assert re.search(r"<li>[^<]*<a [^>]*>Kosovo</a>: Kosova Democratic Institute", about)
+
+
+def test_campaigns_offer_a_fact_sheet(demo_db, client):
+    from portal.cms.models import CampaignPage
+
+    with_documents = [
+        c for c in CampaignPage.objects.live().filter(locale=Locale.get_default()) if len(c.documents) > 0
+    ]
+    assert len(with_documents) >= 2
+    for campaign in with_documents:
+        document = campaign.documents[0].value
+        text = client.get(campaign.url).text
+        assert "Documents" in text and document.url in text
+        with document.file.open("rb") as handle:
+            content = handle.read().decode("utf-8")
+        assert campaign.title in content and campaign.summary in content
+
+
 def test_sitemap_lists_the_site(demo_db, client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
@@ -260,13 +344,26 @@ def test_untranslated_pages_exist_in_every_locale(demo_db, client):
         assert response.status_code == 200, language
 
 
-def test_footer_credits_both_funders(demo_db):
+def test_footer_text_fields_are_left_to_the_translated_defaults(demo_db, client, settings):
+    """load_demo leaves the footer's wording empty, so each language shows the template's translated credits."""
+    from django.utils import translation
+
     from portal.cms.models import FooterSettings
 
     footer = FooterSettings.for_site(Site.objects.get(is_default_site=True))
-    assert "European Union" in footer.funder_eu_credit
-    assert "SMART Balkans" in footer.funder_norway_credit and "Norway" in footer.funder_norway_credit
-    assert "sole responsibility" in footer.disclaimer
+    assert footer.funder_eu_credit == footer.funder_norway_credit == footer.disclaimer == ""
+    assert footer.contact_email == settings.PORTAL_CONTACT_EMAIL
+    for field_name in ("funder_eu_credit", "funder_norway_credit", "disclaimer"):
+        assert "standard translated" in str(FooterSettings._meta.get_field(field_name).help_text)
+
+    english = client.get("/").text.split('class="site-footer"', 1)[1]
+    assert "Funded by the European Union." in english and "SMART Balkans" in english
+    with translation.override("tr"):
+        turkish_credit = translation.gettext("Funded by the European Union.")
+    assert turkish_credit != "Funded by the European Union."
+    turkish = client.get("/tr/").text.split('class="site-footer"', 1)[1]
+    assert html.escape(turkish_credit) in turkish
+    assert "Funded by the European Union." not in turkish
 
 
 def test_demo_users_have_roles_verified_emails_and_staff_totp(demo_db):
