@@ -29,8 +29,21 @@ from portal.notifications.allauth import OutboxMailAdapterMixin
 logger = logging.getLogger(__name__)
 
 
+def _language_home_url() -> str:
+    """The site's home page URL in the active language (``/`` for English, ``/tr/`` for Turkish…)."""
+    return reverse("wagtail_serve", args=[""])
+
+
 class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
     """Portal account adapter (``ACCOUNT_ADAPTER``); its mail goes through the notification outbox."""
+
+    def get_login_redirect_url(self, request) -> str:
+        """After sign-in without a ``next``: the home page in the language the visitor was using (``/mk/``…)."""
+        return _language_home_url()
+
+    def get_logout_redirect_url(self, request) -> str:
+        """After sign-out: the home page in the language the visitor was using."""
+        return _language_home_url()
 
     def clean_email(self, email: str) -> str:
         """Return ``email`` stripped of surrounding white space.
