@@ -15,7 +15,7 @@ from wagtail.search import index
 from portal.accounts.canonical import canonical_email
 from portal.cms.blocks import BodyBlock, DocumentBlock, TimelineStepBlock
 
-from .base import country_field, paginate, query_without_page
+from .base import FilteredListingMixin, country_field
 
 #: ``extra_tags`` of the confirmation message shown inside the pledge box (not in the page-top messages).
 PLEDGE_MESSAGE_TAG = "pledge"
@@ -23,7 +23,7 @@ PLEDGE_MESSAGE_TAG = "pledge"
 PLEDGE_THANKS = _("Thank you for signing. Each email address is counted once.")
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(FilteredListingMixin, Page):
     """The list of campaigns of one locale, filterable by ``?status=`` and ``?country=<ISO code>``."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -38,6 +38,13 @@ class CampaignIndexPage(Page):
         verbose_name = _("campaign index")
         verbose_name_plural = _("campaign indexes")
 
+    listing_filter = "CampaignFilter"
+    listing_context_name = "campaigns"
+
+    def listing_pages(self):
+        """The pages this index lists (see :meth:`campaign_pages`)."""
+        return self.campaign_pages()
+
     def campaign_pages(self):
         """Return the live, public ``CampaignPage`` children (country joined), newest first."""
         return (
@@ -47,17 +54,6 @@ class CampaignIndexPage(Page):
             .select_related("country")
             .order_by("-first_published_at", "-pk")
         )
-
-    def get_context(self, request, *args, **kwargs):
-        """Add ``filters`` (a bound ``CampaignFilter``), ``campaigns`` (one page) and ``filter_query``."""
-        from portal.cms.filters import CampaignFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        filters = CampaignFilter(request.GET or None, queryset=self.campaign_pages())
-        context["filters"] = filters
-        context["campaigns"] = paginate(request, filters.qs)
-        context["filter_query"] = query_without_page(request)
-        return context
 
 
 class CampaignPage(Page):

@@ -12,10 +12,10 @@ from wagtail.search import index
 
 from portal.cms.blocks import BodyBlock
 
-from .base import country_field, paginate, query_without_page
+from .base import FilteredListingMixin, country_field
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(FilteredListingMixin, RoutablePageMixin, Page):
     """The list of news articles of one locale, newest first, filterable by ``?country=<ISO code>``.
 
     Routes: ``""`` (the list) and ``"feed/"`` (RSS 2.0 of its public news, see :mod:`portal.cms.feeds`).
@@ -33,19 +33,20 @@ class NewsIndexPage(RoutablePageMixin, Page):
         verbose_name = _("news index")
         verbose_name_plural = _("news indexes")
 
+    listing_filter = "NewsFilter"
+    listing_context_name = "news"
+
+    def listing_pages(self):
+        """The pages this index lists (see :meth:`news_pages`)."""
+        return self.news_pages()
+
     def news_pages(self):
         """Return the live, public ``NewsPage`` children (country joined), newest first."""
         return NewsPage.objects.child_of(self).live().public().select_related("country").order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
-        """Add ``filters`` (a bound ``NewsFilter``), ``news`` (one page of results) and ``filter_query``."""
-        from portal.cms.filters import NewsFilter
-
+        """The listing context (:class:`FilteredListingMixin`) plus ``feed_url``, this index's RSS feed."""
         context = super().get_context(request, *args, **kwargs)
-        filters = NewsFilter(request.GET or None, queryset=self.news_pages())
-        context["filters"] = filters
-        context["news"] = paginate(request, filters.qs)
-        context["filter_query"] = query_without_page(request)
         context["feed_url"] = self.url + self.reverse_subpage("feed")
         return context
 

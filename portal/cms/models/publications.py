@@ -11,10 +11,10 @@ from wagtail.search import index
 
 from portal.cms.blocks import BodyBlock
 
-from .base import country_field, paginate, query_without_page
+from .base import FilteredListingMixin, country_field
 
 
-class PublicationIndexPage(Page):
+class PublicationIndexPage(FilteredListingMixin, Page):
     """The list of publications, newest first, filterable by ``?publication_type=`` and ``?country=``."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -29,6 +29,13 @@ class PublicationIndexPage(Page):
         verbose_name = _("publication index")
         verbose_name_plural = _("publication indexes")
 
+    listing_filter = "PublicationFilter"
+    listing_context_name = "publications"
+
+    def listing_pages(self):
+        """The pages this index lists (see :meth:`publication_pages`)."""
+        return self.publication_pages()
+
     def publication_pages(self):
         """Return the live, public ``PublicationPage`` children (country and document joined), newest first."""
         return (
@@ -38,17 +45,6 @@ class PublicationIndexPage(Page):
             .select_related("country", "document")
             .order_by("-publication_date", "-pk")
         )
-
-    def get_context(self, request, *args, **kwargs):
-        """Add ``filters`` (a bound ``PublicationFilter``), ``publications`` (one page) and ``filter_query``."""
-        from portal.cms.filters import PublicationFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        filters = PublicationFilter(request.GET or None, queryset=self.publication_pages())
-        context["filters"] = filters
-        context["publications"] = paginate(request, filters.qs)
-        context["filter_query"] = query_without_page(request)
-        return context
 
 
 class PublicationPage(Page):

@@ -10,10 +10,10 @@ from wagtail.search import index
 
 from portal.cms.blocks import BodyBlock, DocumentBlock
 
-from .base import country_field, paginate, query_without_page
+from .base import FilteredListingMixin, country_field
 
 
-class ResourceIndexPage(Page):
+class ResourceIndexPage(FilteredListingMixin, Page):
     """The list of training materials, filterable by ``?resource_type=``, ``?country=`` and ``?language=``."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -28,20 +28,16 @@ class ResourceIndexPage(Page):
         verbose_name = _("resource index")
         verbose_name_plural = _("resource indexes")
 
+    listing_filter = "ResourceFilter"
+    listing_context_name = "resources"
+
+    def listing_pages(self):
+        """The pages this index lists (see :meth:`resource_pages`)."""
+        return self.resource_pages()
+
     def resource_pages(self):
         """Return the live, public ``ResourcePage`` children (country joined) in title order."""
         return ResourcePage.objects.child_of(self).live().public().select_related("country").order_by("title", "pk")
-
-    def get_context(self, request, *args, **kwargs):
-        """Add ``filters`` (a bound ``ResourceFilter``), ``resources`` (one page) and ``filter_query``."""
-        from portal.cms.filters import ResourceFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        filters = ResourceFilter(request.GET or None, queryset=self.resource_pages())
-        context["filters"] = filters
-        context["resources"] = paginate(request, filters.qs)
-        context["filter_query"] = query_without_page(request)
-        return context
 
 
 class ResourcePage(Page):
