@@ -84,7 +84,9 @@ def clean_html(value: str | None) -> str:
     """
     if not value:
         return ""
-    return _RICH_TEXT.clean(str(value))
+    # ammonia turns a character reference like "&#xD" into a raw carriage return, which the next HTML parse
+    # would read as "\n" (HTML normalises CR and CRLF to LF): normalise here so cleaning stays idempotent.
+    return _RICH_TEXT.clean(str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_text(value: str | None) -> str:

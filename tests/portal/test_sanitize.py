@@ -229,6 +229,14 @@ _FRAGMENTS = st.sampled_from(
 _HTMLISH = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=8)), max_size=40).map("".join)
 
 
+@pytest.mark.parametrize("value", ["&#xD", "&#13;", "a&#x0d;&#x0a;b", "<p>x\r\ny</p>", "<p>&#xD;</p>"])
+def test_carriage_returns_are_normalised_so_cleaning_is_idempotent(value):
+    """Found by hypothesis: "&#xD" cleaned to a raw CR, which a second cleaning turned into LF."""
+    once = clean_html(value)
+    assert "\r" not in once
+    assert clean_html(once) == once
+
+
 @settings(max_examples=300, deadline=None)
 @given(_HTMLISH)
 def test_clean_html_is_idempotent_and_safe(value):
