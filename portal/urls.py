@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("styleguide/", styleguide, name="styleguide"),
     path("search/", cms_views.search, name="search"),
+    path("organisations/", include("community.urls")),
+    path("grants/", include("grants.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

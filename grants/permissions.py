@@ -1,0 +1,56 @@
+"""Who may do what with calls and applications: ``can_<verb>(user, obj) -> bool``.
+
+Views, templates (``{% load grants_tags %}``), downloads, exports and the admin call these; nothing filters for
+access on its own. Row-level visibility is :meth:`grants.models.ApplicationQuerySet.visible_to`.
+"""
+
+from community.permissions import is_organisation_member
+
+from .models import Application, ApplicationStatus, Attachment, Call
+
+
+def can_view_application(user, application: Application) -> bool:
+    """Staff, and members (any role) of the lead applicant organisation."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return is_organisation_member(user, application.organisation_id)
+
+
+def can_edit_application(user, application: Application) -> bool:
+    """Members of the lead applicant organisation, while the application is a draft and the call is open.
+
+    Staff read applications but never edit an applicant's text.
+    """
+    return (
+        user.is_authenticated
+        and application.status == ApplicationStatus.DRAFT
+        and is_organisation_member(user, application.organisation_id)
+        and application.call.is_open()
+    )
+
+
+def can_submit_application(user, application: Application) -> bool:
+    """Same as :func:`can_edit_application`; completeness and deadline are checked by the submission service."""
+    return can_edit_application(user, application)
+
+
+def can_withdraw_application(user, application: Application) -> bool:
+    """Members of the lead applicant organisation, for a submitted application, before the call's deadline."""
+    return (
+        user.is_authenticated
+        and application.status == ApplicationStatus.SUBMITTED
+        and is_organisation_member(user, application.organisation_id)
+        and application.call.is_open()
+    )
+
+
+def can_view_attachment(user, attachment: Attachment) -> bool:
+    """Whoever may view the application the attachment belongs to."""
+    return can_view_application(user, attachment.application)
+
+
+def can_apply_to_call(user, call: Call) -> bool:
+    """A signed-in user who belongs to at least one organisation, while the call is open."""
+    return user.is_authenticated and call.is_open() and user.organisation_roles.exists()
