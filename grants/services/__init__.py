@@ -1,0 +1,6 @@
+"""Services of the sub-granting app: every state change of an application goes through one of these modules.
+
+- :mod:`grants.services.submission`: start, submit (with reference number and receipt) and withdraw.
+- :mod:`grants.services.drafts`: save a draft (fields, budget lines, co-applicants) without losing input.
+- :mod:`grants.services.attachments`: add and remove attachments (checked by content, size and total).
+"""
