@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from community.models import OrganisationType
@@ -233,6 +233,18 @@ def staff_application_queryset():
     """Applications with everything the staff list shows joined (call, lot, organisation and its country) and
     ``budget_total``/``co_financing_total`` (EUR) annotated: the list's query count does not grow with its rows."""
     return Application.objects.select_related("call", "lot", "organisation__country").with_budget_total()
+
+
+class ApplicationIndexView(IndexView):
+    """The staff list of applications: one query for the page of rows whatever its length."""
+
+    def get_base_queryset(self):
+        return staff_application_queryset().visible_to(self.request.user)
+
+
+class CallIndexView(IndexView):
+    def get_base_queryset(self):
+        return Call.objects.select_related("country")
 
 
 def attachment_download_url(attachment) -> str | None:

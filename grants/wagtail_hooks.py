@@ -18,11 +18,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_views import (
     ApplicationFilterSet,
+    ApplicationIndexView,
     ApplicationInspectView,
     CallAdminForm,
+    CallIndexView,
     CallPermissionPolicy,
     ReadOnlyApplicationPolicy,
-    staff_application_queryset,
 )
 from .models import Application, Call
 from .templatetags.call_tags import format_eur
@@ -35,6 +36,7 @@ class CallViewSet(ModelViewSet):
     icon = "doc-full-inverse"
     menu_label = _("Calls for proposals")
     menu_name = "calls"
+    index_view_class = CallIndexView
     name = "grants_calls"  # URL namespace and admin path: /admin/grants_calls/
     inspect_view_enabled = True
     list_display = ["title", "code", "country", "opens_at", "closes_at", "published"]
@@ -97,9 +99,6 @@ class CallViewSet(ModelViewSet):
     def permission_policy(self):
         return CallPermissionPolicy(self.model)
 
-    def get_queryset(self, request):
-        return Call.objects.select_related("country")
-
 
 def _amount(application) -> str:
     return format_eur(application.requested_amount_eur)
@@ -118,6 +117,7 @@ class ApplicationViewSet(ModelViewSet):
     menu_name = "applications"
     name = "grants_applications"  # URL namespace and admin path: /admin/grants_applications/
     inspect_view_enabled = True
+    index_view_class = ApplicationIndexView
     inspect_view_class = ApplicationInspectView
     copy_view_enabled = False
     form_fields: list[str] = []  # the add and edit views exist but the permission policy refuses them to everyone
@@ -164,9 +164,6 @@ class ApplicationViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return ReadOnlyApplicationPolicy(self.model)
-
-    def get_queryset(self, request):
-        return staff_application_queryset().visible_to(request.user)
 
 
 class GrantsGroup(ViewSetGroup):
