@@ -121,7 +121,7 @@ class CallPage(Page):
         """Adds ``call`` (with country, lots, criteria, documents and eligible countries loaded), ``status``
         (``"upcoming"``/``"open"``/``"closed"``), ``grid_total`` (sum of the criteria weights, points),
         ``documents`` and ``cross_border_documents``; each lot gets ``apply_url`` (None unless the call is open
-        and the application view exists)."""
+        and the application view exists) and ``can_apply`` says whether any lot has one."""
         from .calls import Call
 
         context = super().get_context(request, *args, **kwargs)
@@ -139,6 +139,7 @@ class CallPage(Page):
             call=call,
             status=call.status(),
             lots=lots,
+            can_apply=any(lot.apply_url for lot in lots),
             criteria=list(call.criteria.all()),
             grid_total=sum((c.weight for c in call.criteria.all()), start=0),
             documents=[d for d in documents if not d.cross_border_only],

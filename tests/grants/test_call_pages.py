@@ -118,7 +118,7 @@ def test_call_page_shows_rules_and_deadline_in_zone(client, index):
         "Partnership letter",
         "cross-border lots only",
         "English, Macedonian",
-        "at least 5 %",
+        "at least 5%",
     ]:
         assert text in html, text
     assert '<td class="num" data-label="Total">100</td>' in html
