@@ -2,7 +2,9 @@
 
 :func:`save_draft` is the only way an applicant changes an application. It accepts only the whitelisted fields
 (:data:`TEXT_FIELDS`, :data:`NUMBER_FIELDS`), so extra POST keys such as ``status``, ``organisation`` or
-``reference`` are ignored. Text is cleaned with :func:`portal.sanitize.clean_text` (no markup, no NUL bytes).
+``reference`` are ignored.
+Text is kept as typed minus NUL and control characters (:func:`portal.sanitize.clean_plain_text`); templates
+escape it.
 Invalid values raise :class:`~grants.services.submission.ApplicationError` and write nothing; the view keeps the
 user's input in its form, so nothing entered is lost.
 
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from community.models import Organisation
 from grants.models import Application, ApplicationActivity, ApplicationPartner, BudgetLine
 from portal.models import Country
-from portal.sanitize import clean_text
+from portal.sanitize import clean_plain_text
 
 from .submission import ApplicationError, _locked_application, _now, _require_member, _utc
 
@@ -50,7 +52,7 @@ MAX_EUR = Decimal("9999999999.99")
 
 
 def _text(value) -> str:
-    return clean_text("" if value is None else str(value))
+    return clean_plain_text("" if value is None else str(value))
 
 
 def _label(model, field: str) -> str:

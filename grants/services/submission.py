@@ -40,7 +40,7 @@ from grants.models import (
     ReferenceSequence,
 )
 from portal.notifications import notify
-from portal.sanitize import clean_text
+from portal.sanitize import clean_plain_text
 
 #: Sections a :class:`Problem` belongs to (the application screens group problems by these).
 SECTIONS = ("project", "budget", "partners", "documents", "eligibility", "deadline")
@@ -543,11 +543,11 @@ def withdraw_application(
         application.status = ApplicationStatus.WITHDRAWN
         application.withdrawn_at = now
         application.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        _log(application, user, "withdrawn", from_status=previous, comment=clean_text(reason)[:5000])
+        _log(application, user, "withdrawn", from_status=previous, comment=clean_plain_text(reason)[:5000])
         notify(
             list(_lead_members(application.organisation_id)),
             "application_withdrawn",
-            {**receipt_context(application), "reason": clean_text(reason)[:5000]},
+            {**receipt_context(application), "reason": clean_plain_text(reason)[:5000]},
             dedupe_key=f"application-withdrawn-{application.pk}",
         )
     return application

@@ -52,17 +52,18 @@ def test_save_updates_whitelisted_fields_and_ignores_the_rest():
     assert saved.reference is None
 
 
-def test_text_is_plain_and_null_bytes_are_removed():
+def test_text_is_kept_as_typed_and_null_bytes_are_removed():
     application, user = make_application()
 
     save_draft(
         application.pk,
         user=user,
-        fields={"summary": "Data\x00 on <script>alert(1)</script><b>donors</b>", "title": '=HYPERLINK("x")'},
+        fields={"summary": "Data\x00 on <script>alert(1)</script> in <5 towns\r\nA<B", "title": '=HYPERLINK("x")'},
     )
 
     application.refresh_from_db()
-    assert application.summary == "Data on donors"
+    # Plain text: nothing the applicant typed is dropped (templates escape it); only the NUL byte goes.
+    assert application.summary == "Data on <script>alert(1)</script> in <5 towns\nA<B"
     assert application.title == '=HYPERLINK("x")'  # kept as text; exports and templates escape it
 
 

@@ -415,7 +415,7 @@ def test_withdraw_before_the_deadline_mails_once():
     assert withdrawn.status == again.status == ApplicationStatus.WITHDRAWN
     assert withdrawn.withdrawn_at is not None
     activity = ApplicationActivity.objects.get(application=application, action="withdrawn")
-    assert activity.comment == "Wrong lot chosen"
+    assert activity.comment == "Wrong lot <b>chosen</b>"  # plain text, kept as typed; escaped on output
     mail = OutboxMessage.objects.get(template="application_withdrawn")
     assert withdrawn.reference in mail.subject and "Wrong lot chosen" in mail.body_text
 
