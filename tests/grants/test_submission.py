@@ -417,7 +417,7 @@ def test_withdraw_before_the_deadline_mails_once():
     activity = ApplicationActivity.objects.get(application=application, action="withdrawn")
     assert activity.comment == "Wrong lot <b>chosen</b>"  # plain text, kept as typed; escaped on output
     mail = OutboxMessage.objects.get(template="application_withdrawn")
-    assert withdrawn.reference in mail.subject and "Wrong lot chosen" in mail.body_text
+    assert withdrawn.reference in mail.subject and "Wrong lot <b>chosen</b>" in mail.body_text
 
 
 def test_withdraw_after_the_deadline_is_refused():
