@@ -2,7 +2,8 @@
 applications filters and the applications inspect view.
 
 - :class:`CallAdminForm`: the call's rules as checkboxes, opening and deadline typed in the call's own time zone,
-  and no change to the rules (fields or lots, criteria, documents) once the call has opened or its rules are frozen.
+  and no change to the rules once the call has opened: ``Call.clean()`` refuses changed rule fields, the form
+  refuses changed eligible countries, lots, criteria and documents.
 - :class:`ReadOnlyApplicationPolicy`: staff read applications; nobody adds, edits or deletes them in the admin
   (state changes go through :mod:`grants.services`; staff never edit an applicant's text).
 """
@@ -50,6 +51,8 @@ RULE_FIELDS = [
     "timezone",
 ]
 LOCAL_TIME_FIELDS = ["opens_at", "closes_at"]
+# Inline relations of a call and their key in Call.rules_snapshot (for Call.rule_label).
+RELATION_RULES = {"lot": "lots", "evaluationcriterion": "criteria", "requireddocument": "documents"}
 
 
 def language_choices():
@@ -63,9 +66,9 @@ class CallAdminForm(WagtailAdminModelForm):
 
     ``opens_at`` and ``closes_at`` are entered and shown as wall-clock times in the call's ``timezone`` (e.g.
     16:00 Europe/Skopje), whatever the staff member's own zone, and stored in UTC. Once the stored call has opened
-    (``Call.rules_are_frozen``), any change to a rule field or to a lot, criterion or required document is refused
-    with a form error and nothing is saved: applications keep the rules they were made under. The model's own
-    ``clean()`` (``full_clean``) runs as in every ModelForm.
+    (``Call.rules_are_frozen``), a change to a rule is refused with a form error and nothing is saved: the model's
+    ``Call.clean()`` (run by ``full_clean`` as in every ModelForm) checks the call's own fields; this form checks
+    the eligible countries and the lots, criteria and required documents, which are saved after ``full_clean``.
     """
 
     eligible_organisation_types = forms.MultipleChoiceField(
@@ -95,40 +98,27 @@ class CallAdminForm(WagtailAdminModelForm):
         cleaned = super().clean()
         self._localise_times(cleaned)
         if self.instance.pk and self.instance.rules_are_frozen:
-            changed = self._changed_rule_fields(cleaned) + self._changed_children()
+            # The scalar rule fields are checked by Call.clean() (validate_rules_unchanged) when the ModelForm runs
+            # full_clean; the eligible countries and the inline rows are saved after it, so they are checked here.
+            changed = self._changed_countries(cleaned) + self._changed_children()
             if changed:
                 raise ValidationError(
                     _(
-                        "The rules of this call are frozen because it has opened: %(fields)s cannot change. "
-                        "Applications keep the rules they were made under; publish a corrigendum or a new call."
+                        "The rules of this call are frozen since it opened; they can no longer be changed "
+                        "(changed: %(rules)s). Publish a corrigendum or a new call instead."
                     ),
-                    params={"fields": ", ".join(changed)},
+                    params={"rules": ", ".join(changed)},
                     code="rules_frozen",
                 )
         return cleaned
 
-    def _changed_rule_fields(self, cleaned) -> list[str]:
-        """Labels of the rule fields whose cleaned value differs from the stored call (times to the minute).
-
-        Compared with the database row rather than with ``changed_data``, which would count a value shown to the
-        minute (or a JSON default) as changed when the form is sent back untouched.
-        """
-        original = Call.objects.prefetch_related("eligible_countries").get(pk=self.instance.pk)
-        changed = []
-        for name in RULE_FIELDS:
-            if name not in cleaned:
-                continue
-            new, old = cleaned[name], getattr(original, name)
-            if name == "eligible_countries":
-                new, old = {c.pk for c in new or []}, {c.pk for c in old.all()}
-            elif name in LOCAL_TIME_FIELDS:
-                new = new and new.replace(second=0, microsecond=0)
-                old = old and old.replace(second=0, microsecond=0)
-            elif isinstance(old, list):
-                new, old = sorted(new or []), sorted(old)
-            if new != old:
-                changed.append(str(self.fields[name].label))
-        return changed
+    def _changed_countries(self, cleaned) -> list[str]:
+        if "eligible_countries" not in cleaned:
+            return []
+        stored = set(self.instance.eligible_countries.values_list("pk", flat=True))
+        if {country.pk for country in cleaned["eligible_countries"] or []} == stored:
+            return []
+        return [Call.rule_label("eligible_countries")]
 
     def _changed_children(self) -> list[str]:
         """Names of the inline relations (lots, criteria, required documents) with an added, deleted or changed row,
@@ -157,7 +147,7 @@ class CallAdminForm(WagtailAdminModelForm):
                     if getattr(original, name, value) != value:
                         differs = True
             if differs or set(stored) - seen:
-                changed.append(str(formset.model._meta.verbose_name_plural))
+                changed.append(Call.rule_label(RELATION_RULES.get(formset.model._meta.model_name, "")))
         return changed
 
     def _localise_times(self, cleaned):
@@ -173,6 +163,9 @@ class CallAdminForm(WagtailAdminModelForm):
                 continue
             wall = value.astimezone(current).replace(tzinfo=None) if timezone.is_aware(value) else value
             cleaned[name] = wall.replace(tzinfo=zone)
+            stored = getattr(self.instance, name, None) if self.instance.pk else None
+            if stored is not None and stored.replace(second=0, microsecond=0) == cleaned[name]:
+                cleaned[name] = stored  # shown to the minute and sent back unchanged: keep the stored value
 
 
 class CallPermissionPolicy(ModelPermissionPolicy):

@@ -176,10 +176,10 @@ def test_inspect_view_shows_fields_budget_partners_attachments_and_activity(clie
 
 
 @pytest.mark.django_db
-def test_inspect_without_download_view_lists_files_without_links(client, reader):
+def test_inspect_links_attachments_to_the_permission_checked_download_view(client, reader):
     call = open_call()
     application = submitted(call, 8)
-    Attachment.objects.create(
+    attachment = Attachment.objects.create(
         application=application,
         file="applications/x/y",
         original_name="statute.pdf",
@@ -189,7 +189,30 @@ def test_inspect_without_download_view_lists_files_without_links(client, reader)
     )
     client.force_login(reader)
     html = client.get(reverse("grants_applications:inspect", args=[application.pk])).content.decode()
-    assert "statute.pdf" in html
+    url = reverse("grants:attachment_download", args=[attachment.pk])
+    assert f'<a href="{url}">statute.pdf</a>' in html
+
+
+@pytest.mark.django_db
+def test_inspect_without_the_download_view_lists_files_without_links(client, reader, monkeypatch):
+    from django.urls import NoReverseMatch
+
+    def missing(name, args):
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr("grants.admin_views.reverse", missing)
+    application = submitted(open_call(), 10)
+    Attachment.objects.create(
+        application=application,
+        file="applications/x/z",
+        original_name="cv.pdf",
+        content_type="application/pdf",
+        size_bytes=10,
+        sha256="2" * 64,
+    )
+    client.force_login(reader)
+    html = client.get(reverse("grants_applications:inspect", args=[application.pk])).content.decode()
+    assert "cv.pdf" in html and ">cv.pdf</a>" not in html
 
 
 @pytest.mark.django_db

@@ -125,3 +125,32 @@ def test_title_may_change_after_opening(client, call_staff):
     )
     call.refresh_from_db()
     assert call.title == "Corrected title"
+
+
+@pytest.mark.django_db
+def test_eligible_countries_cannot_change_after_opening(client, call_staff):
+    from tests.portal.factories import CountryFactory
+
+    serbia = CountryFactory(code="RS")
+    call = open_call()
+    client.force_login(call_staff)
+    url = reverse("grants_calls:edit", args=[call.pk])
+    data = form_data(client.get(url).content.decode())
+    data["eligible_countries"] = [*data["eligible_countries"], str(serbia.pk)]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "frozen since it opened" in response.content.decode()
+    assert list(call.eligible_countries.values_list("code", flat=True)) == ["MK"]
+
+
+@pytest.mark.django_db
+def test_deleting_a_lot_after_opening_is_refused(client, call_staff):
+    call = open_call()
+    client.force_login(call_staff)
+    url = reverse("grants_calls:edit", args=[call.pk])
+    data = form_data(client.get(url).content.decode())
+    data["lots-2-DELETE"] = ["1"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "frozen since it opened" in response.content.decode()
+    assert call.lots.count() == 3
