@@ -1,7 +1,22 @@
 """URLs of the grants app (mounted under the language prefix in portal/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grants.views import applications, dashboard
 
 app_name = "grants"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("my/", dashboard.dashboard, name="dashboard"),
+    path("applications/new/", applications.application_start, name="application_start"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
+    path("applications/<int:pk>/submit/", applications.application_submit, name="application_submit"),
+    path("applications/<int:pk>/receipt/", applications.application_receipt, name="application_receipt"),
+    path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        applications.application_attachment_remove,
+        name="application_attachment_remove",
+    ),
+]
