@@ -148,7 +148,7 @@ class BudgetLineForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(BudgetCategory.choices))
     description = forms.CharField(label=_("Description"), max_length=255)
-    unit = forms.CharField(label=_("Unit"), max_length=50, help_text=_("e.g. month, day, event, piece"))
+    unit = forms.CharField(label=_("Unit"), max_length=50)
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=10, decimal_places=2, min_value=CENT, max_value=Decimal("99999999.99")
     )
