@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from grants.views import applications, dashboard
+from .views import applications, dashboard, files
 
 app_name = "grants"
 
 urlpatterns: list = [
+    # Applicant screens (grants.views.applications, grants.views.dashboard)
     path("my/", dashboard.dashboard, name="dashboard"),
     path("applications/new/", applications.application_start, name="application_start"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
@@ -19,4 +20,6 @@ urlpatterns: list = [
         applications.application_attachment_remove,
         name="application_attachment_remove",
     ),
+    # Attachments (grants.views.files)
+    path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
 ]

@@ -280,6 +280,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Sub-grant application attachments (grants.files, grants.services.attachments), in bytes: per file, and the sum
+# of one application's files.
+GRANTS_ATTACHMENT_MAX_BYTES = env.int("GRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+GRANTS_APPLICATION_MAX_TOTAL_BYTES = env.int("GRANTS_APPLICATION_MAX_TOTAL_BYTES", default=40 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail ---------------------------------------------------------------------------------------------------
