@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -130,7 +130,7 @@ def application_start(request):
     if not has_organisations:
         create_url = _reverse_or_none("community:organisation_create")
         if create_url:
-            context["create_organisation_url"] = f"{create_url}?next={request.get_full_path()}"
+            context["create_organisation_url"] = f"{create_url}?{urlencode({'next': request.get_full_path()})}"
         return render(request, "grants/application_start.html", context)
 
     data = request.POST if request.method == "POST" else (request.GET if "organisation" in request.GET else None)

@@ -150,7 +150,10 @@ def test_start_without_an_organisation_explains_what_to_do(client):
     response = client.get(reverse("grants:application_start") + f"?call={call.pk}")
 
     assert response.status_code == 200
-    assert "You do not belong to one yet" in response.content.decode()
+    html = response.content.decode()
+    assert "You do not belong to one yet" in html
+    create = reverse("community:organisation_create")
+    assert f'href="{create}?next=%2Fgrants%2Fapplications%2Fnew%2F%3Fcall%3D{call.pk}"' in html
     assert not Application.objects.exists()
 
 

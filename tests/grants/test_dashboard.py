@@ -60,6 +60,7 @@ def test_dashboard_lists_my_organisations_and_their_applications_only(client):
     assert not inline_code(html)
     assert not unstyled_classes(html), unstyled_classes(html)
     assert "Open Data Skopje" in html and "Member" in html
+    assert f'href="{reverse("community:organisation_detail", args=[mine.pk])}"' in html
     assert "Mine to see" in html and "Not mine" not in html
     assert "7,500.00" in html
     assert "(Europe/Skopje)" in html
