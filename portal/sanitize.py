@@ -18,6 +18,7 @@ already limits the markup it saves (``features``).
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from django import forms
@@ -98,6 +99,22 @@ def clean_text(value: str | None) -> str:
     if not value:
         return ""
     return html.unescape(_NO_MARKUP.clean(str(value))).strip()
+
+
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_plain_text(value: str | None) -> str:
+    """Return user plain text as typed, minus what no text needs: NUL and other C0 control characters.
+
+    Line endings become ``\n``; tabs and newlines stay; surrounding space is stripped. Unlike :func:`clean_text`,
+    nothing that looks like markup is removed (``"fewer than <5 municipalities"`` keeps every character): the value
+    is text, and templates escape it on output. For long fields of applications and reports.
+    """
+    if not value:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", text).strip()
 
 
 class SanitizeHTMLMixin:

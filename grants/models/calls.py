@@ -10,7 +10,7 @@ from datetime import UTC
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -162,6 +162,65 @@ class Call(ClusterableModel):
             }
         if errors:
             raise ValidationError(errors)
+        self.validate_rules_unchanged()
+
+    def frozen_rules(self) -> dict | None:
+        """The rules this call is held to, or None while they may still change.
+
+        Frozen rules are the latest :class:`CallRulesVersion` once :meth:`freeze_rules` ran; for a call that has
+        opened (as stored) without a frozen version yet, the stored call's own snapshot. Reads the stored row, so
+        an unsaved edit of ``opens_at`` cannot unfreeze a call.
+        """
+        if self.pk is None:
+            return None
+        stored = Call.objects.filter(pk=self.pk).first()
+        if stored is None or not stored.rules_are_frozen:
+            return None
+        latest = stored.rules_versions.order_by("-number").first()
+        if stored.rules_frozen_at and latest is not None:
+            return latest.rules
+        return stored.rules_snapshot()
+
+    def changed_rules(self, snapshot: dict | None = None) -> list[str]:
+        """Names of the rules (keys of :meth:`rules_snapshot`) that differ from the frozen rules; [] when not frozen.
+
+        ``snapshot`` defaults to this instance's :meth:`rules_snapshot`: its own fields as edited in memory, but
+        lots, criteria, documents and eligible countries as the relations return them (the stored rows until a
+        form saves its children). An admin form that edits related rows passes a snapshot built from its data.
+        """
+        frozen = self.frozen_rules()
+        if frozen is None:
+            return []
+        snapshot = self.rules_snapshot() if snapshot is None else snapshot
+        return sorted(key for key in set(frozen) | set(snapshot) if frozen.get(key) != snapshot.get(key))
+
+    @classmethod
+    def rule_label(cls, key: str) -> str:
+        """The translated name of rule ``key`` of :meth:`rules_snapshot` (a field's verbose name, or the relation's)."""
+        relations = {"lots": _("lots"), "criteria": _("evaluation criteria"), "documents": _("required documents")}
+        if key in relations:
+            return str(relations[key])
+        try:
+            return str(cls._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:  # a key of an older snapshot
+            return key
+
+    def validate_rules_unchanged(self, snapshot: dict | None = None) -> None:
+        """Raise ``ValidationError`` when the rules changed after the call opened (see :meth:`changed_rules`).
+
+        Applications keep the rules version they were made under, so a later edit would silently judge applicants
+        by rules they never saw: the programme's rule is that a call's rules are frozen once it opens.
+        """
+        changed = [self.rule_label(key) for key in self.changed_rules(snapshot)]
+        if changed:
+            raise ValidationError(
+                _(
+                    "The rules of this call are frozen since it opened; they can no longer be changed "
+                    "(changed: %(rules)s). Publish a corrigendum or a new call instead."
+                ),
+                params={"rules": ", ".join(changed)},
+                code="rules_frozen",
+            )
 
     def rules_snapshot(self) -> dict:
         """Return the call's rules as plain JSON data (amounts as strings, datetimes as ISO 8601 UTC).
@@ -183,7 +242,8 @@ class Call(ClusterableModel):
         """
 
         def dec(value):
-            return None if value is None else str(value)
+            # Always two places, so that a value typed in a form (Decimal("12000")) compares equal to the stored one.
+            return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
 
         return {
             "currency": self.currency,
