@@ -16,6 +16,7 @@ MENU_ITEMS = [
     ("Campaigns", "campaigns"),
     ("Resources", "resources"),
     ("Publications", "publications"),
+    ("Calls for proposals", "calls"),
     ("DAGs & RCP", "dags-and-rcp"),
     ("Contact", "contact"),
 ]

@@ -303,7 +303,8 @@ HOME = {
 }
 
 _MENU_ROWS = {
-    # MENU_TITLE, About, Countries, Platforms, News, Campaigns, Resources, Publications, DAGs & RCP, Contact
+    # MENU_TITLE, About, Countries, Platforms, News, Campaigns, Resources, Publications, Calls for proposals,
+    # DAGs & RCP, Contact
     "bs": [
         "Glavni meni",
         "O programu",
@@ -313,6 +314,7 @@ _MENU_ROWS = {
         "Kampanje",
         "Materijali",
         "Publikacije",
+        "Pozivi za prijedloge",
         "Savjetodavne grupe i RCP",
         "Kontakt",
     ],
@@ -325,6 +327,7 @@ _MENU_ROWS = {
         "Fushata",
         "Materiale",
         "Publikime",
+        "Thirrje për propozime",
         "Grupet këshillëdhënëse dhe RCP",
         "Kontakti",
     ],
@@ -337,6 +340,7 @@ _MENU_ROWS = {
         "Кампањи",
         "Материјали",
         "Публикации",
+        "Повици за предлози",
         "Советодавни групи и RCP",
         "Контакт",
     ],
@@ -349,6 +353,7 @@ _MENU_ROWS = {
         "Kampanje",
         "Materijali",
         "Publikacije",
+        "Pozivi za predloge",
         "Savetodavne grupe i RCP",
         "Kontakt",
     ],
@@ -361,6 +366,7 @@ _MENU_ROWS = {
         "Kampanyalar",
         "Kaynaklar",
         "Yayınlar",
+        "Teklif çağrıları",
         "Danışma grupları ve RCP",
         "İletişim",
     ],

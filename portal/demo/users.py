@@ -58,6 +58,10 @@ STAFF_MODEL_PERMISSIONS = [
     ("wagtailredirects", "add_redirect"),
     ("wagtailredirects", "change_redirect"),
     ("wagtailredirects", "delete_redirect"),
+    ("grants", "add_call"),
+    ("grants", "change_call"),
+    ("grants", "view_call"),
+    ("grants", "view_application"),
 ]
 # Page permissions on Wagtail's root page (so they cover every locale's tree).
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

@@ -54,3 +54,30 @@
     }
   });
 })();
+
+/*
+ * Call deadlines: an element with data-countdown, data-deadline (ISO 8601) and data-closed-text shows the
+ * server-rendered "x days y hours left"; once the deadline passes while the page is open, it says "Closed".
+ * (The server's clock decides what is accepted; this only keeps the page honest.)
+ */
+(function () {
+  "use strict";
+
+  var items = document.querySelectorAll("[data-countdown][data-deadline]");
+  if (!items.length) {
+    return;
+  }
+
+  function check() {
+    var now = Date.now();
+    Array.prototype.forEach.call(items, function (item) {
+      var deadline = Date.parse(item.getAttribute("data-deadline"));
+      if (!isNaN(deadline) && now > deadline && item.getAttribute("data-closed-text")) {
+        item.textContent = item.getAttribute("data-closed-text");
+      }
+    });
+  }
+
+  check();
+  window.setInterval(check, 30000);
+})();

@@ -46,20 +46,22 @@ def query_without_page(request) -> str:
 class FilteredListingMixin:
     """Mixin for an index page that lists its children one page at a time behind a django-filter FilterSet.
 
-    Subclasses set ``listing_filter`` (the class name of a FilterSet in :mod:`portal.cms.filters`, resolved late
-    because that module imports the page models) and ``listing_context_name`` (the template name of the page of
-    results, e.g. ``"news"``), and implement ``listing_pages()`` returning the live, public child queryset.
+    Subclasses set ``listing_filter`` (the class name of a FilterSet in the module ``listing_filter_module``,
+    default :mod:`portal.cms.filters`, resolved late because that module imports the page models) and
+    ``listing_context_name`` (the template name of the page of results, e.g. ``"news"``), and implement
+    ``listing_pages()`` returning the live, public child queryset.
     ``get_context`` adds ``filters`` (the bound FilterSet), ``listing`` and the named alias (a Django ``Page`` of
     ``LISTING_PAGE_SIZE`` results) and ``filter_query`` (the query string without ``page``).
     """
 
     listing_filter: str = ""
+    listing_filter_module: str = "portal.cms.filters"
     listing_context_name: str = "listing"
 
     def get_context(self, request, *args, **kwargs):
         from importlib import import_module
 
-        filter_class = getattr(import_module("portal.cms.filters"), self.listing_filter)
+        filter_class = getattr(import_module(self.listing_filter_module), self.listing_filter)
         context = super().get_context(request, *args, **kwargs)
         filters = filter_class(request.GET or None, queryset=self.listing_pages())
         results = paginate(request, filters.qs)

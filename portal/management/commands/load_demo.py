@@ -2,6 +2,7 @@
 
 Writes the five countries, the home page (made the default Site's root), the page tree (about, partners,
 funders, DAGs and RCP, countries, contact, platforms, news, campaigns, training materials, publications), the
+sub-grant scheme (organisations, calls with their pages, sample applications: :mod:`portal.demo.grants`), the
 footer settings and the main menu; sets up the six locales, synchronises the page trees and translates the home
 page and the menu into bs, sq, mk, sr-latn and tr; creates one demo user per role.
 
@@ -19,7 +20,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.demo import campaigns, news, partners, platforms, programme, publications, resources, site, users
-from portal.demo.builder import build_site, ensure_footer, ensure_menu
+from portal.demo.builder import build_site, ensure_countries, ensure_footer, ensure_menu
+from portal.demo.grants import ensure_demo_applicant, ensure_grants_demo
 from portal.demo.translate import translate_home_and_menu
 
 # Loggers that report every page save and background task at INFO; quietened unless --verbosity 2 or more.
@@ -82,9 +84,15 @@ class Command(BaseCommand):
             home = result.pages[programme.HOME["slug"]]
             default_site = home.sites_rooted_here.get(is_default_site=True)
             ensure_footer(default_site, {**site.FOOTER, "contact_email": contact_email})
+            grants = ensure_grants_demo(home, ensure_countries())
+            result.pages[grants.index.slug] = grants.index
             menu = ensure_menu(site.MENU_TITLE, site.MENU_ITEMS, result.pages)
         self.stdout.write(
             f"Pages: {len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
+        )
+        self.stdout.write(
+            f"Sub-grants: {grants.organisations} organisations, {grants.calls} calls, "
+            f"{grants.applications_created} sample applications created in this run."
         )
 
         if not skip_translations:
@@ -93,6 +101,9 @@ class Command(BaseCommand):
 
         credentials = users.ensure_demo_users(reset_passwords=reset_passwords)
         self.stdout.write(f"Demo users: {len(users.ROLES)} ({len(credentials)} given new secrets in this run).")
+        applicant_organisation = ensure_demo_applicant()
+        if applicant_organisation:
+            self.stdout.write(f"The demo applicant is an administrator of {applicant_organisation} (demo data).")
         if credentials:
             self._report_credentials(credentials)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded in {time.monotonic() - started:.1f} s."))

@@ -1,0 +1,1 @@
+"""Load and scale measurements, run by hand or with ``make bench`` (never part of the test suite)."""

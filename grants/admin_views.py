@@ -1,0 +1,306 @@
+"""Pieces of the grants admin (see :mod:`grants.wagtail_hooks`): the call form, permission policies, the
+applications filters and the applications inspect view.
+
+- :class:`CallAdminForm`: the call's rules as checkboxes, opening and deadline typed in the call's own time zone,
+  and no change to the rules once the call has opened: ``Call.clean()`` refuses changed rule fields, the form
+  refuses changed eligible countries, lots, criteria and documents.
+- :class:`ReadOnlyApplicationPolicy`: staff read applications; nobody adds, edits or deletes them in the admin
+  (state changes go through :mod:`grants.services`; staff never edit an applicant's text).
+"""
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import ChoiceFilter, ModelChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from community.models import OrganisationType
+from portal.models import Country
+
+from .models import Application, ApplicationActivity, ApplicationPartner, ApplicationStatus, Attachment, Call, Lot
+from .permissions import can_view_application, can_view_attachment
+from .templatetags.call_tags import format_eur, format_in_zone
+
+# Fields of Call that are part of its published rules (see Call.rules_snapshot): frozen once the call opens.
+RULE_FIELDS = [
+    "country",
+    "currency",
+    "total_envelope",
+    "min_grant",
+    "max_grant",
+    "max_duration_months",
+    "eligible_countries",
+    "min_years_registered",
+    "max_annual_budget",
+    "eligible_organisation_types",
+    "applications_per_lot",
+    "pass_mark",
+    "accepted_languages",
+    "opens_at",
+    "closes_at",
+    "timezone",
+]
+LOCAL_TIME_FIELDS = ["opens_at", "closes_at"]
+# Inline relations of a call and their key in Call.rules_snapshot (for Call.rule_label).
+RELATION_RULES = {"lot": "lots", "evaluationcriterion": "criteria", "requireddocument": "documents"}
+
+
+def language_choices():
+    from django.conf import settings
+
+    return [(code, name) for code, name in settings.LANGUAGES]
+
+
+class CallAdminForm(WagtailAdminModelForm):
+    """The staff form of a :class:`~grants.models.Call` (with its lots, criteria and documents as inline panels).
+
+    ``opens_at`` and ``closes_at`` are entered and shown as wall-clock times in the call's ``timezone`` (e.g.
+    16:00 Europe/Skopje), whatever the staff member's own zone, and stored in UTC. Once the stored call has opened
+    (``Call.rules_are_frozen``), a change to a rule is refused with a form error and nothing is saved: the model's
+    ``Call.clean()`` (run by ``full_clean`` as in every ModelForm) checks the call's own fields; this form checks
+    the eligible countries and the lots, criteria and required documents, which are saved after ``full_clean``.
+    """
+
+    eligible_organisation_types = forms.MultipleChoiceField(
+        label=_("Eligible organisation types"),
+        choices=OrganisationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Types that may apply as lead applicant; none ticked means any."),
+    )
+    accepted_languages = forms.MultipleChoiceField(
+        label=_("Accepted languages"), choices=language_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone_name = self.instance.timezone if self.instance.pk else None
+        for name in LOCAL_TIME_FIELDS:
+            if name not in self.fields:
+                continue
+            self.fields[name].help_text = _("Wall-clock time in the call's time zone (e.g. 16:00 in Europe/Skopje).")
+            value = getattr(self.instance, name, None)
+            if zone_name and value is not None:
+                # A naive value is shown as it is (no conversion to the staff member's zone).
+                self.initial[name] = self.instance.local(value).replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._localise_times(cleaned)
+        if self.instance.pk and self.instance.rules_are_frozen:
+            # The scalar rule fields are checked by Call.clean() (validate_rules_unchanged) when the ModelForm runs
+            # full_clean; the eligible countries and the inline rows are saved after it, so they are checked here.
+            changed = self._changed_countries(cleaned) + self._changed_children()
+            if changed:
+                raise ValidationError(
+                    _(
+                        "The rules of this call are frozen since it opened; they can no longer be changed "
+                        "(changed: %(rules)s). Publish a corrigendum or a new call instead."
+                    ),
+                    params={"rules": ", ".join(changed)},
+                    code="rules_frozen",
+                )
+        return cleaned
+
+    def _changed_countries(self, cleaned) -> list[str]:
+        if "eligible_countries" not in cleaned:
+            return []
+        stored = set(self.instance.eligible_countries.values_list("pk", flat=True))
+        if {country.pk for country in cleaned["eligible_countries"] or []} == stored:
+            return []
+        return [Call.rule_label("eligible_countries")]
+
+    def _changed_children(self) -> list[str]:
+        """Names of the inline relations (lots, criteria, required documents) with an added, deleted or changed row,
+        compared field by field with the stored rows."""
+        changed = []
+        for formset in self.formsets.values():
+            if not formset.is_valid():
+                continue  # its own errors are shown; nothing is saved
+            stored = {obj.pk: obj for obj in formset.model.objects.filter(call_id=self.instance.pk)}
+            seen = set()
+            differs = False
+            for form in formset.forms:
+                pk = form.instance.pk
+                if pk:
+                    seen.add(pk)
+                if formset.can_delete and formset._should_delete_form(form):
+                    differs = differs or bool(pk)
+                    continue
+                if pk is None:
+                    differs = differs or form.has_changed()
+                    continue
+                original = stored.get(pk)
+                for name, value in form.cleaned_data.items():
+                    if name in ("id", "DELETE", "ORDER", "call") or original is None:
+                        continue
+                    if getattr(original, name, value) != value:
+                        differs = True
+            if differs or set(stored) - seen:
+                changed.append(Call.rule_label(RELATION_RULES.get(formset.model._meta.model_name, "")))
+        return changed
+
+    def _localise_times(self, cleaned):
+        """Reinterpret the entered opening and deadline as wall-clock times in the call's chosen time zone."""
+        zone_name = cleaned.get("timezone") or self.instance.timezone
+        if zone_name not in available_timezones():
+            return  # the timezone field reports the error
+        zone = ZoneInfo(zone_name)
+        current = timezone.get_current_timezone()
+        for name in LOCAL_TIME_FIELDS:
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            wall = value.astimezone(current).replace(tzinfo=None) if timezone.is_aware(value) else value
+            cleaned[name] = wall.replace(tzinfo=zone)
+            stored = getattr(self.instance, name, None) if self.instance.pk else None
+            if stored is not None and stored.replace(second=0, microsecond=0) == cleaned[name]:
+                cleaned[name] = stored  # shown to the minute and sent back unchanged: keep the stored value
+
+
+class CallPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, staff only; a call with applications or public pages cannot be deleted (PROTECT)."""
+
+    def user_has_permission(self, user, action):
+        return user.is_active and user.is_staff and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete" and (instance.applications.exists() or instance.pages.exists()):
+            return False
+        return self.user_has_permission(user, action)
+
+
+class ReadOnlyApplicationPolicy(ModelPermissionPolicy):
+    """Only ``view`` (with the ``grants.view_application`` permission, staff only); add, change, delete refused."""
+
+    def user_has_permission(self, user, action):
+        if action != "view":
+            return False
+        return user.is_active and user.is_staff and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and can_view_application(user, instance)
+
+
+class LotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.call.code} – {obj}"
+
+
+class LotFilter(ModelChoiceFilter):
+    field_class = LotChoiceField
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    """Staff filters of the applications list: call, lot, the lead applicant's country, status."""
+
+    call = ModelChoiceFilter(queryset=Call.objects.all(), label=_("Call"))
+    lot = LotFilter(queryset=Lot.objects.select_related("call").order_by("call__code", "sort_order"), label=_("Lot"))
+    country = ModelChoiceFilter(
+        field_name="organisation__country", queryset=Country.objects.all(), label=_("Lead applicant's country")
+    )
+    status = ChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Application
+        fields = ["call", "lot", "country", "status"]
+
+
+def staff_application_queryset():
+    """Applications with everything the staff list shows joined (call, lot, organisation and its country) and
+    ``budget_total``/``co_financing_total`` (EUR) annotated: the list's query count does not grow with its rows."""
+    return Application.objects.select_related("call", "lot", "organisation__country").with_budget_total()
+
+
+class ApplicationIndexView(IndexView):
+    """The staff list of applications: one query for the page of rows whatever its length."""
+
+    def get_base_queryset(self):
+        return staff_application_queryset().visible_to(self.request.user)
+
+
+class CallIndexView(IndexView):
+    def get_base_queryset(self):
+        return Call.objects.select_related("country")
+
+
+def attachment_download_url(attachment) -> str | None:
+    """The permission-checked download URL of ``attachment`` (``grants:attachment_download``), or None when that
+    view is not installed."""
+    try:
+        return reverse("grants:attachment_download", args=[attachment.pk])
+    except NoReverseMatch:
+        return None
+
+
+TEXT_FIELDS = ["summary", "problem", "objectives", "activities", "expected_results", "data_use"]
+
+
+class ApplicationInspectView(InspectView):
+    """Everything staff need to read an application: its fields, budget lines with the total (summed in the
+    database), co-applicants, attachments (download links through the permission-checked view) and the activity
+    log. Read-only: there is no edit button."""
+
+    template_name = "grants/admin/application_inspect.html"
+
+    def get_object(self, queryset=None):
+        application = get_object_or_404(
+            staff_application_queryset()
+            .visible_to(self.request.user)
+            .select_related("rules_version", "created_by", "submitted_by")
+            .prefetch_related(
+                "budget_lines",
+                Prefetch("partners", queryset=ApplicationPartner.objects.select_related("organisation__country")),
+                Prefetch("attachments", queryset=Attachment.objects.select_related("document")),
+                Prefetch("activity_log", queryset=ApplicationActivity.objects.select_related("actor")),
+            ),
+            pk=self.pk,
+        )
+        return application
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.object
+        user = self.request.user
+        attachments = [
+            (attachment, attachment_download_url(attachment) if can_view_attachment(user, attachment) else None)
+            for attachment in application.attachments.all()
+        ]
+        context.update(
+            application=application,
+            budget_lines=list(application.budget_lines.all()),
+            budget_total=format_eur(application.budget_total),
+            co_financing_total=format_eur(application.co_financing_total),
+            partners=list(application.partners.all()),
+            attachments=attachments,
+            activity=list(application.activity_log.all()),
+        )
+        return context
+
+    def get_requested_amount_eur_display_value(self):
+        return format_eur(self.object.requested_amount_eur)
+
+    def get_submitted_at_display_value(self):
+        return format_in_zone(self.object.submitted_at, self.object.call.timezone) or "-"
+
+    def get_field_display_value(self, field_name, field):
+        """Long texts keep their paragraphs and line breaks; the text itself is escaped (never rendered as HTML)."""
+        if field_name in TEXT_FIELDS:
+            return linebreaks_filter(getattr(self.object, field_name), autoescape=True)
+        return super().get_field_display_value(field_name, field)

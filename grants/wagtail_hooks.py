@@ -1,0 +1,178 @@
+"""Wagtail admin: the "Grants" menu group with "Calls for proposals" and "Applications".
+
+- Calls: the rules in tabs, with lots, evaluation criteria and required documents as inline panels
+  (:class:`grants.admin_views.CallAdminForm` refuses rule changes once a call has opened). Needs the
+  ``grants.add_call`` / ``change_call`` / ``view_call`` permissions.
+- Applications: read-only list (filters: call, lot, lead applicant's country, status; search by reference, title
+  or organisation) and an inspect view with every field, budget lines, co-applicants, attachments and the activity
+  log. Needs ``grants.view_application`` and ``is_staff``. Nobody adds, edits or deletes applications here.
+"""
+
+from django.forms import CheckboxSelectMultiple
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .admin_views import (
+    ApplicationFilterSet,
+    ApplicationIndexView,
+    ApplicationInspectView,
+    CallAdminForm,
+    CallIndexView,
+    CallPermissionPolicy,
+    ReadOnlyApplicationPolicy,
+)
+from .models import Application, Call
+from .templatetags.call_tags import format_eur
+
+
+class CallViewSet(ModelViewSet):
+    """Calls for proposals: their rules, lots, scoring grid and required documents."""
+
+    model = Call
+    icon = "doc-full-inverse"
+    menu_label = _("Calls for proposals")
+    menu_name = "calls"
+    index_view_class = CallIndexView
+    name = "grants_calls"  # URL namespace and admin path: /admin/grants_calls/
+    inspect_view_enabled = True
+    list_display = ["title", "code", "country", "opens_at", "closes_at", "published"]
+    list_filter = ["country", "published"]
+    search_fields = ["title", "code"]
+    search_backend_name = None
+    ordering = ["-closes_at"]
+    copy_view_enabled = False
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("code"),
+                    FieldPanel("country"),
+                    FieldPanel("published"),
+                    MultiFieldPanel(
+                        [FieldPanel("timezone"), FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+                        heading=_("Dates"),
+                    ),
+                ],
+                heading=_("Call"),
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("currency"),
+                            FieldRowPanel([FieldPanel("total_envelope"), FieldPanel("expected_grants")]),
+                            FieldRowPanel([FieldPanel("min_grant"), FieldPanel("max_grant")]),
+                            FieldPanel("max_duration_months"),
+                        ],
+                        heading=_("Money and duration"),
+                    ),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("eligible_countries", widget=CheckboxSelectMultiple),
+                            FieldPanel("eligible_organisation_types"),
+                            FieldRowPanel([FieldPanel("min_years_registered"), FieldPanel("max_annual_budget")]),
+                            FieldPanel("applications_per_lot"),
+                            FieldPanel("accepted_languages"),
+                        ],
+                        heading=_("Eligibility"),
+                    ),
+                ],
+                heading=_("Rules"),
+            ),
+            ObjectList([InlinePanel("lots", label=_("Lots"), min_num=1)], heading=_("Lots")),
+            ObjectList(
+                [FieldPanel("pass_mark"), InlinePanel("criteria", label=_("Evaluation criteria"))],
+                heading=_("Evaluation"),
+            ),
+            ObjectList([InlinePanel("required_documents", label=_("Required documents"))], heading=_("Documents")),
+        ],
+        base_form_class=CallAdminForm,
+    )
+
+    @property
+    def permission_policy(self):
+        return CallPermissionPolicy(self.model)
+
+
+def _amount(application) -> str:
+    return format_eur(application.requested_amount_eur)
+
+
+def _budget_total(application) -> str:
+    return format_eur(application.budget_total)
+
+
+class ApplicationViewSet(ModelViewSet):
+    """Applications, read-only for staff (state changes happen in :mod:`grants.services`)."""
+
+    model = Application
+    icon = "form"
+    menu_label = _("Applications")
+    menu_name = "applications"
+    name = "grants_applications"  # URL namespace and admin path: /admin/grants_applications/
+    inspect_view_enabled = True
+    index_view_class = ApplicationIndexView
+    inspect_view_class = ApplicationInspectView
+    copy_view_enabled = False
+    form_fields: list[str] = []  # the add and edit views exist but the permission policy refuses them to everyone
+    filterset_class = ApplicationFilterSet
+    list_display = [
+        "__str__",
+        "title",
+        "organisation",
+        "organisation__country",
+        "lot",
+        "status",
+        Column("requested_amount_eur", label=_("Requested"), accessor=_amount, sort_key="requested_amount_eur"),
+        Column("budget_total", label=_("Budget total"), accessor=_budget_total, sort_key="budget_total"),
+        "submitted_at",
+    ]
+    search_fields = ["reference", "title", "organisation__legal_name", "organisation__local_name"]
+    search_backend_name = None
+    ordering = ["-submitted_at", "-pk"]
+    inspect_view_fields = [
+        "reference",
+        "call",
+        "lot",
+        "organisation",
+        "status",
+        "title",
+        "summary",
+        "problem",
+        "objectives",
+        "activities",
+        "expected_results",
+        "data_use",
+        "language",
+        "duration_months",
+        "requested_amount_eur",
+        "rules_version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "submitted_by",
+        "withdrawn_at",
+    ]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyApplicationPolicy(self.model)
+
+
+class GrantsGroup(ViewSetGroup):
+    items = (CallViewSet, ApplicationViewSet)
+    menu_icon = "doc-full-inverse"
+    menu_label = _("Grants")
+    menu_name = "grants"
+
+
+@hooks.register("register_admin_viewset")
+def register_grants_viewsets():
+    return GrantsGroup()
