@@ -2,11 +2,24 @@
 
 from django.urls import path
 
-from .views import files
+from .views import applications, dashboard, files
 
 app_name = "grants"
 
 urlpatterns: list = [
+    # Applicant screens (grants.views.applications, grants.views.dashboard)
+    path("my/", dashboard.dashboard, name="dashboard"),
+    path("applications/new/", applications.application_start, name="application_start"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
+    path("applications/<int:pk>/submit/", applications.application_submit, name="application_submit"),
+    path("applications/<int:pk>/receipt/", applications.application_receipt, name="application_receipt"),
+    path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        applications.application_attachment_remove,
+        name="application_attachment_remove",
+    ),
     # Attachments (grants.views.files)
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
 ]
