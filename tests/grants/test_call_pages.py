@@ -282,3 +282,14 @@ def test_list_query_count_is_flat(client, index):
         call_page(index, open_call(code=f"b{n}"))
     twelve = _count(client, index.url)  # one listing page holds 12 calls
     assert three == twelve
+
+
+@pytest.mark.django_db
+def test_apply_links_point_at_the_real_start_view(client, index):
+    from django.urls import reverse
+
+    call = open_call(code="open-real")
+    page = call_page(index, call)
+    lot = call.lots.get(code="A")
+    html = client.get(page.url).content.decode()
+    assert f'href="{reverse("grants:application_start")}?call={call.pk}&amp;lot={lot.pk}"' in html
