@@ -16,6 +16,7 @@ from grants.templatetags.call_tags import countdown_text, format_eur, format_in_
 from tests.grants.factories import CallFactory, LotFactory, open_call
 from tests.portal.conftest import home_page  # noqa: F401  (fixture)
 from tests.portal.factories import CountryFactory
+from tests.portal.html_checks import inline_code, unstyled_classes
 
 SKOPJE = ZoneInfo("Europe/Skopje")
 UTC = datetime.UTC
@@ -122,6 +123,7 @@ def test_call_page_shows_rules_and_deadline_in_zone(client, index):
     ]:
         assert text in html, text
     assert '<td class="num" data-label="Total">100</td>' in html
+    assert not unstyled_classes(html) and not inline_code(html)
 
 
 @pytest.mark.django_db
@@ -229,6 +231,7 @@ def test_list_order_open_first_by_deadline_then_upcoming_then_past(client, index
     with time_machine.travel(three_calls, tick=False):
         response = client.get(index.url)
     assert titles(response) == ["Open RS call", "Open regional call", "Upcoming MK call", "Closed MK call"]
+    assert not unstyled_classes(response.content.decode()) and not inline_code(response.content.decode())
     html = response.content.decode()
     assert "EUR 44,000.00" in html
 
