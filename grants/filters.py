@@ -9,12 +9,17 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import Country
 
 from .models import Call, CallPage, Lot
 
-STATUS_CHOICES = [("open", _("Open")), ("upcoming", _("Upcoming")), ("closed", _("Closed"))]
+STATUS_CHOICES = [
+    ("open", pgettext_lazy("call status", "Open")),
+    ("upcoming", pgettext_lazy("call status", "Upcoming")),
+    ("closed", pgettext_lazy("call status", "Closed")),
+]
 LOT_TYPE_CHOICES = [("cross_border", _("Cross-border")), ("national", _("In one country"))]
 
 

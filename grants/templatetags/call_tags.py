@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import get_language_info, gettext, ngettext, pgettext
 
 register = template.Library()
 
@@ -78,7 +78,7 @@ def countdown_text(call, now: datetime | None = None) -> str:
     if status == "upcoming":
         return gettext("Opens on %(when)s") % {"when": format_in_zone(call.opens_at, call.timezone)}
     if status == "closed":
-        return gettext("Closed")
+        return pgettext("call status", "Closed")
     remaining = int((call.closes_at - now).total_seconds())
     days, rest = divmod(remaining, 86400)
     hours, rest = divmod(rest, 3600)

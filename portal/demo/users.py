@@ -62,6 +62,8 @@ STAFF_MODEL_PERMISSIONS = [
     ("grants", "change_call"),
     ("grants", "view_call"),
     ("grants", "view_application"),
+    ("community", "view_organisation"),
+    ("community", "change_organisation"),
 ]
 # Page permissions on Wagtail's root page (so they cover every locale's tree).
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

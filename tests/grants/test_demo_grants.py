@@ -149,3 +149,17 @@ def test_demo_call_pages_render(client, demo):
     assert index.status_code == page.status_code == 200
     assert [p.call.code for p in index.context["calls"]][-1] == MK_CALL_CODE  # past calls last
     assert "16 July 2025, 16:00 (Europe/Skopje, CEST)" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_staff_group_may_manage_calls_read_applications_and_verify_organisations():
+    """The demo staff role reaches Grants and Community in the Wagtail admin (not only superusers)."""
+    from django.contrib.auth.models import Permission
+
+    from portal.demo.users import STAFF_GROUP, ensure_groups
+
+    group = ensure_groups()[STAFF_GROUP]
+    granted = set(Permission.objects.filter(group=group).values_list("content_type__app_label", "codename"))
+    assert {("grants", "change_call"), ("grants", "view_application")} <= granted
+    assert {("community", "view_organisation"), ("community", "change_organisation")} <= granted
+    assert ("grants", "change_application") not in granted  # staff read applications, never edit them
