@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.countries import PROGRAMME_COUNTRIES
 from portal.models import Country
 
-from .models import Organisation, OrganisationMembership
+from .models import PROFILE_FIELDS, Organisation, OrganisationMembership
 
 #: Longest address accepted (characters); the model's TextField has no limit of its own.
 ADDRESS_MAX_LENGTH = 1000
@@ -49,20 +49,7 @@ class OrganisationForm(NoNulMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "legal_name",
-            "local_name",
-            "registration_number",
-            "country",
-            "organisation_type",
-            "year_registered",
-            "annual_budget_eur",
-            "website",
-            "address",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

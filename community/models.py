@@ -30,6 +30,23 @@ class OrganisationType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: The profile fields an organisation's admin edits (and staff read), in display order.
+PROFILE_FIELDS = (
+    "legal_name",
+    "local_name",
+    "registration_number",
+    "country",
+    "organisation_type",
+    "year_registered",
+    "annual_budget_eur",
+    "website",
+    "address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 class OrganisationQuerySet(models.QuerySet):
     """Queries on organisations; ``visible_to`` is the one place that says who may see an organisation's profile."""
 

@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import services
-from .models import Organisation
+from .models import PROFILE_FIELDS, Organisation
 
 
 class NoAddPermissionPolicy(ModelPermissionPolicy):
@@ -87,18 +87,7 @@ class OrganisationViewSet(ModelViewSet):
     search_backend_name = None  # plain database search: Organisation is not in the Wagtail search index
     ordering = ["legal_name"]
     inspect_view_fields = [
-        "legal_name",
-        "local_name",
-        "registration_number",
-        "country",
-        "organisation_type",
-        "year_registered",
-        "annual_budget_eur",
-        "website",
-        "address",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
+        *PROFILE_FIELDS,
         "verified",
         "verified_at",
         "verified_by",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from community.models import Organisation, OrganisationType
 from portal.models import Country
 
-from .models import Application, BudgetCategory, BudgetLine, Lot
+from .models import PROPOSAL_FIELDS, Application, BudgetCategory, BudgetLine, Lot
 
 #: Longest accepted text of the long answers (characters) and of the summary.
 LONG_TEXT_MAX = 10_000
@@ -67,18 +67,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "title",
-            "summary",
-            "problem",
-            "objectives",
-            "activities",
-            "expected_results",
-            "data_use",
-            "language",
-            "duration_months",
-            "requested_amount_eur",
-        ]
+        fields = list(PROPOSAL_FIELDS)
         widgets = {
             "summary": _textarea(4),
             "problem": _textarea(),

@@ -25,7 +25,7 @@ from .admin_views import (
     CallPermissionPolicy,
     ReadOnlyApplicationPolicy,
 )
-from .models import Application, Call
+from .models import PROPOSAL_FIELDS, Application, Call
 from .templatetags.call_tags import format_eur
 
 
@@ -142,16 +142,7 @@ class ApplicationViewSet(ModelViewSet):
         "lot",
         "organisation",
         "status",
-        "title",
-        "summary",
-        "problem",
-        "objectives",
-        "activities",
-        "expected_results",
-        "data_use",
-        "language",
-        "duration_months",
-        "requested_amount_eur",
+        *PROPOSAL_FIELDS,
         "rules_version",
         "created_by",
         "created_at",

@@ -1,6 +1,7 @@
 """Models of the sub-granting app: calls and their rules, public call pages, applications."""
 
 from .applications import (
+    PROPOSAL_FIELDS,
     Application,
     ApplicationActivity,
     ApplicationPartner,
@@ -15,6 +16,7 @@ from .calls import Call, CallQuerySet, CallRulesVersion, EvaluationCriterion, Lo
 from .pages import CallIndexPage, CallPage
 
 __all__ = [
+    "PROPOSAL_FIELDS",
     "Application",
     "ApplicationActivity",
     "ApplicationPartner",

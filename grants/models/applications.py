@@ -17,6 +17,20 @@ from django.utils.translation import gettext_lazy as _
 
 from .calls import ZERO, money
 
+#: The proposal fields an applicant fills in (text and figures), in form order.
+PROPOSAL_FIELDS = (
+    "title",
+    "summary",
+    "problem",
+    "objectives",
+    "activities",
+    "expected_results",
+    "data_use",
+    "language",
+    "duration_months",
+    "requested_amount_eur",
+)
+
 
 class ApplicationStatus(models.TextChoices):
     """Statuses of an application. Part 1 uses draft, submitted and withdrawn; review statuses come with part 2."""
