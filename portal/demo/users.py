@@ -62,6 +62,9 @@ STAFF_MODEL_PERMISSIONS = [
     ("grants", "change_call"),
     ("grants", "view_call"),
     ("grants", "view_application"),
+    # Community → Organisations: list, inspect and mark verified (community/wagtail_hooks.py).
+    ("community", "view_organisation"),
+    ("community", "change_organisation"),
 ]
 # Page permissions on Wagtail's root page (so they cover every locale's tree).
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
