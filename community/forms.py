@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.countries import PROGRAMME_COUNTRIES
@@ -45,7 +46,7 @@ class OrganisationForm(NoNulMixin, forms.ModelForm):
     EUR, 0 or more, two decimals.
     """
 
-    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Organisation

@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,6 +44,16 @@ def _crumbs(organisation: Organisation | None = None) -> list[dict]:
     return crumbs
 
 
+def _safe_next(request) -> str:
+    """The ``next`` parameter (query string or form) when it points to this site, else ``""``."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
 def _add_errors(form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
@@ -66,7 +77,12 @@ def organisation_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    """Create an organisation profile; the creator becomes its administrator."""
+    """Create an organisation profile; the creator becomes its administrator.
+
+    ``?next=<path>`` (e.g. the application start page that sent the user here) is where the user goes after
+    creating it, when it is a URL of this site; otherwise the new organisation's page.
+    """
+    next_url = _safe_next(request)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,8 +91,16 @@ def organisation_create(request):
             _add_errors(form, error)
         else:
             messages.success(request, _("The organisation has been created. You are its administrator."))
+            if next_url:
+                return redirect(next_url)
             return redirect("community:organisation_detail", pk=organisation.pk)
-    context = {"form": form, "organisation": None, "crumbs": _crumbs(), "heading": _("Add an organisation")}
+    context = {
+        "form": form,
+        "organisation": None,
+        "crumbs": _crumbs(),
+        "heading": _("Add an organisation"),
+        "next_url": next_url,
+    }
     return render(request, "community/organisation_form.html", context)
 
 

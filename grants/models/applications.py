@@ -13,6 +13,7 @@ from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .calls import ZERO, money
@@ -132,6 +133,17 @@ class Application(models.Model):
 
     def __str__(self):
         return self.reference or self.title or str(_("Untitled application"))
+
+    def get_language_display(self) -> str:
+        """Name of ``language`` (a code such as ``"mk"`` or ``"sr-latn"``) in the active language, e.g.
+        "Macedonian"; ``""`` when no language is chosen; an unknown code is returned as stored. Used by the
+        applicant's read-only view and the staff inspect view (Wagtail calls ``get_<field>_display``)."""
+        if not self.language:
+            return ""
+        try:
+            return str(get_language_info(self.language)["name_translated"])
+        except KeyError:
+            return self.language
 
     @property
     def is_editable(self) -> bool:

@@ -62,6 +62,7 @@ STAFF_MODEL_PERMISSIONS = [
     ("grants", "change_call"),
     ("grants", "view_call"),
     ("grants", "view_application"),
+    # Community → Organisations: list, inspect and mark verified (community/wagtail_hooks.py).
     ("community", "view_organisation"),
     ("community", "change_organisation"),
 ]
