@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mails and the demo Site follow the address the server runs on (`make run PORT=8011`), unless
+# WAGTAILADMIN_BASE_URL is set in the environment.
+BASE_URL ?= $(or $(WAGTAILADMIN_BASE_URL),http://$(HOST):$(PORT))
 # pytest-xdist: two workers, each with its own test database (in-memory SQLite, or PostgreSQL test_<name>_gwN).
 # --reuse-db is not supported: the transactional tests flush the data Wagtail's migrations create (root page,
 # default site), so a reused database would start without it.
@@ -25,10 +28,10 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	WAGTAILADMIN_BASE_URL=$(BASE_URL) $(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	WAGTAILADMIN_BASE_URL=$(BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
