@@ -265,6 +265,10 @@ def attachment_download_url(attachment) -> str | None:
         return None
 
 
+#: What the inspect view shows for an empty field (instead of "None" or nothing).
+EMPTY = "—"
+#: Times the inspect view shows in the call's zone.
+TIME_FIELDS = ["created_at", "updated_at", "submitted_at", "withdrawn_at"]
 TEXT_FIELDS = ["summary", "problem", "objectives", "activities", "expected_results", "data_use"]
 
 
@@ -305,18 +309,27 @@ class ApplicationInspectView(InspectView):
             co_financing_total=format_eur(application.co_financing_total),
             partners=list(application.partners.all()),
             attachments=attachments,
-            activity=list(application.activity_log.all()),
+            activity=[
+                (entry, format_in_zone(entry.created_at, application.call.timezone))
+                for entry in application.activity_log.all()
+            ],
         )
         return context
 
     def get_requested_amount_eur_display_value(self):
         return format_eur(self.object.requested_amount_eur)
 
-    def get_submitted_at_display_value(self):
-        return format_in_zone(self.object.submitted_at, self.object.call.timezone) or "-"
-
     def get_field_display_value(self, field_name, field):
-        """Long texts keep their paragraphs and line breaks; the text itself is escaped (never rendered as HTML)."""
+        """Long texts keep their paragraphs and line breaks; the text itself is escaped (never rendered as HTML).
+
+        Times (created, last saved, submitted, withdrawn) are shown in the call's time zone with its name
+        (:func:`format_in_zone`, as on the public pages); an empty value is shown as "—" (never "None").
+        """
+        value = getattr(self.object, field_name, None)
+        if value is None or value == "":
+            return EMPTY
         if field_name in TEXT_FIELDS:
-            return linebreaks_filter(getattr(self.object, field_name), autoescape=True)
+            return linebreaks_filter(value, autoescape=True)
+        if field_name in TIME_FIELDS:
+            return format_in_zone(value, self.object.call.timezone)
         return super().get_field_display_value(field_name, field)

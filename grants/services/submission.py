@@ -18,15 +18,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from community.models import Organisation
 from community.permissions import is_organisation_member
@@ -39,6 +38,7 @@ from grants.models import (
     Call,
     ReferenceSequence,
 )
+from grants.templatetags.call_tags import format_in_zone
 from portal.notifications import notify
 from portal.sanitize import clean_plain_text
 
@@ -50,7 +50,7 @@ REQUIRED_TEXT_FIELDS = ("title", "summary", "problem", "objectives", "activities
 
 
 class ApplicationError(ValidationError):
-    """A state change was refused; the message(s) are for the user, in the active language."""
+    """A state change was refused; its messages are for the user, in the active language."""
 
 
 class ApplicationPermissionError(ApplicationError):
@@ -87,12 +87,6 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 def _utc(value: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(value)
-
-
-def format_local(when: datetime.datetime, zone_name: str) -> str:
-    """``when`` in the zone ``zone_name``, with the zone's name: ``"16 July 2025, 16:00 (Europe/Skopje)"``."""
-    local = when.astimezone(ZoneInfo(zone_name))
-    return f"{date_format(local, 'j F Y, H:i')} ({zone_name})"
 
 
 def application_url(application: Application) -> str:
@@ -344,22 +338,32 @@ def _partner_problems(application: Application, lot: dict) -> list[Problem]:
     need_partners = int(lot.get("min_partners") or 0)
     need_countries = int(lot.get("min_partner_countries") or 0)
     if len(foreign) < need_partners or len(countries) < need_countries:
+        need = ngettext(
+            "at least %(count)d partner organisation", "at least %(count)d partner organisations", need_partners
+        ) % {"count": need_partners}
+        need_from = ngettext(
+            "at least %(count)d country other than the lead applicant's",
+            "at least %(count)d countries other than the lead applicant's",
+            need_countries,
+        ) % {"count": need_countries}
+        have = ngettext("%(count)d partner organisation", "%(count)d partner organisations", len(foreign)) % {
+            "count": len(foreign)
+        }
+        have_from = ngettext("%(count)d other country", "%(count)d other countries", len(countries)) % {
+            "count": len(countries)
+        }
         problems.append(
             Problem(
                 "partners",
                 "partners",
+                # Translators: e.g. "Lot C is cross-border: it needs at least 1 partner organisation from at least 1
+                # country other than the lead applicant's. You have 0 partner organisations from 0 other countries."
+                # Each %(…)s is a counted phrase translated on its own: word order and cases may change.
                 _(
-                    "Lot %(lot)s is cross-border: it needs at least %(partners)d partner organisation(s) from at "
-                    "least %(countries)d country(ies) other than the lead applicant's. You have %(have)d from "
-                    "%(have_countries)d other country(ies)."
+                    "Lot %(lot)s is cross-border: it needs %(need)s from %(need_from)s. "
+                    "You have %(have)s from %(have_from)s."
                 )
-                % {
-                    "lot": lot["code"],
-                    "partners": need_partners,
-                    "countries": need_countries,
-                    "have": len(foreign),
-                    "have_countries": len(countries),
-                },
+                % {"lot": lot["code"], "need": need, "need_from": need_from, "have": have, "have_from": have_from},
             )
         )
     return problems
@@ -373,7 +377,7 @@ def _deadline_problems(rules: dict, now: datetime.datetime) -> list[Problem]:
             Problem(
                 "deadline",
                 "closes_at",
-                _("The deadline (%(deadline)s) has passed.") % {"deadline": format_local(closes_at, zone)},
+                _("The deadline (%(deadline)s) has passed.") % {"deadline": format_in_zone(closes_at, zone)},
             )
         ]
     if now < opens_at:
@@ -381,7 +385,7 @@ def _deadline_problems(rules: dict, now: datetime.datetime) -> list[Problem]:
             Problem(
                 "deadline",
                 "opens_at",
-                _("The call opens on %(opening)s.") % {"opening": format_local(opens_at, zone)},
+                _("The call opens on %(opening)s.") % {"opening": format_in_zone(opens_at, zone)},
             )
         ]
     return []
@@ -536,7 +540,7 @@ def withdraw_application(
         if now > closes_at:
             raise ApplicationError(
                 _("The deadline (%(deadline)s) has passed; the application can no longer be withdrawn.")
-                % {"deadline": format_local(closes_at, rules.get("timezone") or "UTC")},
+                % {"deadline": format_in_zone(closes_at, rules.get("timezone") or "UTC")},
                 code="deadline",
             )
         previous = application.status

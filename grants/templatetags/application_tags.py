@@ -1,4 +1,6 @@
-"""Template helpers of the applicant screens: times in a call's zone, deadline notes, status badges, permissions.
+"""Template helpers of the applicant screens: ISO times in a call's zone, deadline notes, status badges, permissions.
+
+Times for people are shown with ``call_tags``' ``in_call_zone`` (one formatter for every page and mail).
 
 ``{% load application_tags %}``. Everything returned is plain text (auto-escaped by the template).
 """
@@ -7,7 +9,6 @@ import math
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,16 +22,6 @@ STATUS_VARIANTS = {
     ApplicationStatus.SUBMITTED: "open",
     ApplicationStatus.WITHDRAWN: "closed",
 }
-
-
-@register.filter
-def call_time(value, call) -> str:
-    """``value`` (aware datetime, UTC) in ``call``'s time zone with the zone's name, e.g.
-    ``16 July 2025, 16:00 (Europe/Skopje)``; empty for None."""
-    if not value:
-        return ""
-    local = call.local(value)
-    return _("%(when)s (%(zone)s)") % {"when": date_format(local, "j F Y, H:i"), "zone": call.timezone}
 
 
 @register.filter

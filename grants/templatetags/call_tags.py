@@ -3,6 +3,7 @@
 ``{% load call_tags %}``, then::
 
     {{ call.closes_at|in_call_zone:call }}     16 July 2025, 16:00 (Europe/Skopje, CEST)
+    {{ submitted_at|in_zone:"Europe/Skopje" }} the same, given the zone's name (mails)
     {{ call.total_envelope|eur }}              EUR 44,000.00   (grouping and decimal mark of the active language)
     {% countdown call as text %}               5 days, 3 hours left / Closed / Opens on 1 June 2025, 09:00 (…)
     {{ call.accepted_languages|language_names }}   English, Macedonian
@@ -37,6 +38,13 @@ def format_in_zone(when: datetime | None, zone_name: str) -> str:
 def in_call_zone(when, call) -> str:
     """``{{ call.closes_at|in_call_zone:call }}``: see :func:`format_in_zone` (uses ``call.timezone``)."""
     return format_in_zone(when, call.timezone)
+
+
+@register.filter
+def in_zone(when, zone_name) -> str:
+    """``{{ submitted_at|in_zone:zone }}`` with an IANA zone name (mails get the name, not the call): see
+    :func:`format_in_zone`."""
+    return format_in_zone(when, zone_name)
 
 
 @register.filter

@@ -63,7 +63,7 @@ def test_dashboard_lists_my_organisations_and_their_applications_only(client):
     assert f'href="{reverse("community:organisation_detail", args=[mine.pk])}"' in html
     assert "Mine to see" in html and "Not mine" not in html
     assert "7,500.00" in html
-    assert "(Europe/Skopje)" in html
+    assert "(Europe/Skopje, CEST)" in html or "(Europe/Skopje, CET)" in html
     assert "days left" in html
     assert "Draft" in html
 
