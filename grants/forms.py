@@ -9,6 +9,7 @@ maximum grant (no lot may exceed it; the lot's own limits are shown as hints), N
 ``ProhibitNullCharactersValidator``) and text longer than the limits below (e.g. 1 MB pasted into a field).
 """
 
+import secrets
 from decimal import Decimal
 
 from django import forms
@@ -46,9 +47,13 @@ class StartApplicationForm(forms.Form):
 
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Apply as organisation"))
     lot = forms.ModelChoiceField(queryset=Lot.objects.none(), label=_("Lot"))
+    #: Random per rendering of the form; the service returns the same draft for a repeated token (double click).
+    start_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, user, call, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("start_token", secrets.token_hex(16))
         self.fields["organisation"].queryset = Organisation.objects.filter(memberships__user=user).select_related(
             "country"
         )

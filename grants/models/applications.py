@@ -114,6 +114,7 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    start_token = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -128,6 +129,12 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(reference__isnull=False), name="grants_application_reference_set"
+            ),
+            # One draft per start form: a double click or a replayed "Start" POST finds the first one.
+            models.UniqueConstraint(
+                fields=["organisation", "start_token"],
+                condition=~Q(start_token=""),
+                name="grants_application_start_token_unique",
             ),
         ]
 

@@ -134,7 +134,7 @@ def _log(application: Application, user, action: str, from_status: str = "", com
 # --- start -----------------------------------------------------------------------------------------------------
 
 
-def start_application(*, user, call: Call, lot, organisation: Organisation) -> Application:
+def start_application(*, user, call: Call, lot, organisation: Organisation, start_token: str = "") -> Application:
     """Create a draft application of ``organisation`` to ``lot`` of ``call``; return it.
 
     Checks, in order: ``user`` is a member of ``organisation`` (else :class:`ApplicationPermissionError`); the call
@@ -145,6 +145,10 @@ def start_application(*, user, call: Call, lot, organisation: Organisation) -> A
     Freezes the call's rules (:meth:`Call.freeze_rules`) and stores the version on the application. The
     organisation row is locked, so two parallel starts for one organisation create one draft (the second is
     refused). Logs activity ``created``.
+
+    ``start_token`` (at most 64 characters, e.g. a random hex string put into the start form when it is shown)
+    makes the call idempotent: a second call with the same token for the same organisation (a double click, a
+    replayed POST) returns the draft the first one created, even when the call allows several per lot.
     """
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -152,6 +156,11 @@ def start_application(*, user, call: Call, lot, organisation: Organisation) -> A
             raise ApplicationPermissionError(
                 _("You are not a member of %(organisation)s.") % {"organisation": organisation}, code="forbidden"
             )
+        start_token = (start_token or "")[:64]
+        if start_token:
+            repeated = Application.objects.filter(organisation=organisation, start_token=start_token).first()
+            if repeated is not None:
+                return repeated
         call = Call.objects.get(pk=call.pk)
         if not call.is_open():
             raise ApplicationError(_("This call is not open for applications."), code="closed")
@@ -188,6 +197,7 @@ def start_application(*, user, call: Call, lot, organisation: Organisation) -> A
             organisation=organisation,
             created_by=user,
             language=languages[0] if len(languages) == 1 else "",
+            start_token=start_token,
         )
         _log(application, user, "created")
     return application

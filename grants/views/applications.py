@@ -8,6 +8,8 @@ but not act on it (staff on edit/submit/withdraw) gets 403; a member whose appli
 ``call``, ``rules_version``…) are ignored: the forms name the fields they take and the services take nothing else.
 """
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,7 +142,13 @@ def application_start(request):
         organisation, lot = form.cleaned_data["organisation"], form.cleaned_data["lot"]
         if request.method == "POST":
             try:
-                application = submission.start_application(user=user, call=call, lot=lot, organisation=organisation)
+                application = submission.start_application(
+                    user=user,
+                    call=call,
+                    lot=lot,
+                    organisation=organisation,
+                    start_token=form.cleaned_data["start_token"],
+                )
             except ValidationError as error:
                 existing = _existing_application(user, organisation, lot)
                 if existing is not None:
@@ -152,6 +160,7 @@ def application_start(request):
                 return redirect("grants:application_edit", pk=application.pk)
         context["organisation"] = organisation
         context["lot"] = lot
+        context["start_token"] = form.cleaned_data["start_token"] or secrets.token_hex(16)
         context["eligibility"] = check_eligibility(organisation, call.rules_snapshot(), lot.pk, on=timezone.now())
         context["eligible"] = all(result.met for result in context["eligibility"])
     return render(request, "grants/application_start.html", context)

@@ -7,6 +7,7 @@ Helpers here (``pdf_upload``, ``complete_application``, ``submitted``) are share
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -190,6 +191,29 @@ def test_start_creates_one_draft_even_on_a_double_click(client):
     assert second.status_code == 302
     assert second["Location"] == reverse("grants:application_edit", args=[application.pk])
     assert application.organisation == organisation and application.lot == lot
+
+
+def test_start_double_click_creates_one_draft_when_the_call_allows_several_per_lot(client):
+    """The one-per-lot rule cannot catch a double click when a call allows more: the form's start token does."""
+    call = open_call(applications_per_lot=3)
+    organisation = OrganisationFactory()
+    client.force_login(member_of(organisation))
+    lot = call.lots.get(code="A")
+    preview = client.get(
+        reverse("grants:application_start"), {"call": call.pk, "organisation": organisation.pk, "lot": lot.pk}
+    )
+    token = re.search(r'name="start_token" value="([0-9a-f]{32})"', preview.content.decode()).group(1)
+    url = reverse("grants:application_start") + f"?call={call.pk}"
+    data = {"organisation": organisation.pk, "lot": lot.pk, "start_token": token}
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    application = Application.objects.get()
+    assert first["Location"] == second["Location"] == reverse("grants:application_edit", args=[application.pk])
+    # A new start form (a new token) is a deliberate second application, which this call allows.
+    third = client.post(url, {**data, "start_token": "f" * 32})
+    assert third.status_code == 302 and Application.objects.count() == 2
 
 
 def test_start_refuses_an_organisation_the_user_does_not_belong_to(client):

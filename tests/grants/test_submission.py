@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from community.models import OrganisationMembership
-from grants.models import ApplicationActivity, ApplicationStatus, Attachment, ReferenceSequence
+from grants.models import Application, ApplicationActivity, ApplicationStatus, Attachment, ReferenceSequence
 from grants.services.submission import (
     ApplicationError,
     ApplicationPermissionError,
@@ -454,3 +454,18 @@ def test_a_draft_cannot_be_withdrawn():
 
     with pytest.raises(ApplicationError, match="Only a submitted application"):
         withdraw_application(application.pk, user=user)
+
+
+def test_start_with_the_same_token_returns_the_first_draft_and_another_organisation_gets_its_own():
+    call = open_call(applications_per_lot=2)
+    lot = call.lots.get(code="A")
+    organisation, other = OrganisationFactory(), OrganisationFactory()
+    user, other_user = member_of(organisation), member_of(other)
+
+    first = start_application(user=user, call=call, lot=lot, organisation=organisation, start_token="abc")
+    again = start_application(user=user, call=call, lot=lot, organisation=organisation, start_token="abc")
+    theirs = start_application(user=other_user, call=call, lot=lot, organisation=other, start_token="abc")
+
+    assert again.pk == first.pk
+    assert theirs.pk != first.pk and theirs.organisation == other
+    assert Application.objects.filter(organisation=organisation).count() == 1
