@@ -85,9 +85,24 @@ def clean_html(value: str | None) -> str:
     """
     if not value:
         return ""
+    cleaned = _clean_once(str(value))
+    # Mis-nested markup (e.g. "<a><table><a>") serialises to HTML that the next parse re-nests differently:
+    # clean the output again until it is stable, so stored HTML is a fixed point (usually one extra pass).
+    for _ in range(_MAX_EXTRA_PASSES):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+_MAX_EXTRA_PASSES = 4
+
+
+def _clean_once(value: str) -> str:
     # ammonia turns a character reference like "&#xD" into a raw carriage return, which the next HTML parse
     # would read as "\n" (HTML normalises CR and CRLF to LF): normalise here so cleaning stays idempotent.
-    return _RICH_TEXT.clean(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return _RICH_TEXT.clean(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_text(value: str | None) -> str:

@@ -237,6 +237,14 @@ def test_carriage_returns_are_normalised_so_cleaning_is_idempotent(value):
     assert clean_html(once) == once
 
 
+@pytest.mark.parametrize("value", ["<a href=><table><a href=>", "<a><a></a><table></table></a>", "<b><p><i>x</b>y"])
+def test_mis_nested_markup_is_cleaned_to_a_fixed_point(value):
+    """Found by hypothesis: nested links around a table re-nested on a second parse."""
+    once = clean_html(value)
+    assert clean_html(once) == once
+    assert_safe(once)
+
+
 @settings(max_examples=300, deadline=None)
 @given(_HTMLISH)
 def test_clean_html_is_idempotent_and_safe(value):
