@@ -1,0 +1,83 @@
+"""Regressions found by walking the sub-grant flow in Macedonian and Turkish at phone width (QA, issue 3)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from community.models import OrganisationMembership
+from grants.forms import ApplicationForm
+from tests.grants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "EUR 4,000.00–8,000.00"), ("mk", "EUR 4.000,00–8.000,00"), ("tr", "EUR 4.000,00–8.000,00")],
+)
+def test_requested_amount_help_uses_the_active_languages_number_format(language, expected):
+    application = ApplicationFactory()
+    with translation.override(language):
+        form = ApplicationForm(application=application)
+        help_text = str(form.fields["requested_amount_eur"].help_text)
+    assert expected in help_text
+
+
+def test_signing_up_in_macedonian_makes_the_receipt_mail_macedonian(client):
+    """Someone who signs up on /mk/ and submits gets the receipt in Macedonian, not in the site default."""
+    from django.core.cache import cache
+
+    from grants.services.submission import submit_application
+    from portal.models import User
+    from portal.notifications.models import OutboxMessage
+    from tests.grants.test_submission import make_application
+
+    cache.clear()
+    with translation.override("mk"):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "ana.mk@example.org", "password1": "Skopje-2026-proba!", "password2": "Skopje-2026-proba!"},
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="ana.mk@example.org")
+    assert user.preferred_language == "mk"
+
+    application, _member = make_application()
+    OrganisationMembership.objects.create(organisation=application.organisation, user=user, role="admin")
+    submit_application(application.pk, user=user)
+
+    receipt = OutboxMessage.objects.get(template="application_submitted", recipient=user.email)
+    assert receipt.language == "mk"
+    assert "Application" not in receipt.subject
+
+
+def test_signing_up_on_the_default_language_leaves_the_preference_at_english(client):
+    from django.core.cache import cache
+
+    from portal.models import User
+
+    cache.clear()
+    client.post(
+        reverse("account_signup"),
+        {"email": "eve@example.org", "password1": "Skopje-2026-proba!", "password2": "Skopje-2026-proba!"},
+    )
+    assert User.objects.get(email="eve@example.org").preferred_language == "en"
+
+
+def test_dashboard_and_application_page_show_country_names_in_the_active_language(client):
+    from grants.models import ApplicationStatus
+    from tests.community.factories import OrganisationFactory, member_of
+    from tests.grants.factories import ApplicationFactory, ApplicationPartnerFactory
+    from tests.portal.factories import CountryFactory
+
+    application = ApplicationFactory(status=ApplicationStatus.SUBMITTED, reference="IW-MK-2026-001")
+    partner_org = OrganisationFactory(country=CountryFactory(code="TR", name="Türkiye"))
+    ApplicationPartnerFactory(application=application, organisation=partner_org)
+    client.force_login(member_of(application.organisation))
+
+    with translation.override("mk"):
+        detail = client.get(reverse("grants:application_detail", args=[application.pk])).content.decode()
+        dashboard = client.get(reverse("grants:dashboard")).content.decode()
+
+    assert "Турција" in detail and "· Türkiye" not in detail
+    assert "Северна Македонија" in dashboard and "· North Macedonia ·" not in dashboard
