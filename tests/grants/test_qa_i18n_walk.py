@@ -81,3 +81,74 @@ def test_dashboard_and_application_page_show_country_names_in_the_active_languag
 
     assert "Турција" in detail and "· Türkiye" not in detail
     assert "Северна Македонија" in dashboard and "· North Macedonia ·" not in dashboard
+
+
+def _staff_with_view(staff_user, language):
+    from django.contrib.auth.models import Permission
+
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_application"))
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(staff_user)
+    profile.preferred_language = language
+    profile.save()
+    return staff_user
+
+
+def test_staff_list_in_turkish_names_the_country_column_and_shows_submission_in_the_calls_zone(client, staff_user):
+    import datetime
+
+    from grants.models import ApplicationStatus
+
+    application = ApplicationFactory(status=ApplicationStatus.SUBMITTED, reference="IW-MK-2026-001")
+    application.submitted_at = datetime.datetime(2026, 11, 29, 14, 44, tzinfo=datetime.UTC)
+    application.save(update_fields=["submitted_at"])
+    client.force_login(_staff_with_view(staff_user, "tr"))
+
+    html = client.get(reverse("grants_applications:index")).content.decode()
+
+    assert "Ana başvuru sahibinin ülkesi" in html
+    assert "Ana başvuru sahibi ülke" not in html
+    zone = application.call.timezone
+    assert f"29 Kasım 2026, 15:44 ({zone}, CET)" in html
+
+
+def test_staff_inspect_shows_activity_and_people_in_the_staff_language_not_codes(client, staff_user):
+    from grants.models import ApplicationActivity, ApplicationStatus
+
+    application = ApplicationFactory(status=ApplicationStatus.SUBMITTED, reference="IW-MK-2026-002")
+    ApplicationActivity.objects.create(application=application, action="created", to_status="draft")
+    ApplicationActivity.objects.create(
+        application=application, action="submitted", from_status="draft", to_status="submitted"
+    )
+    ApplicationActivity.objects.create(application=application, action="attachment_added", comment="statute: a.pdf")
+    client.force_login(_staff_with_view(staff_user, "tr"))
+
+    html = client.get(reverse("grants_applications:inspect", args=[application.pk])).content.decode()
+
+    for text in ("Başvuru başlatıldı", "Başvuru gönderildi", "Ek eklendi", "Taslak → Gönderildi", "— → Taslak"):
+        assert text in html, text
+    for code in ("<td>created</td>", "<td>attachment_added</td>", "draft → submitted"):
+        assert code not in html, code
+    for label in ("Rules version", "Created by", "Submitted by"):
+        assert label not in html, label
+
+
+def test_unknown_activity_codes_are_shown_as_stored():
+    from grants.models import ApplicationActivity
+
+    entry = ApplicationActivity(action="imported", from_status="", to_status="archived")
+    assert entry.get_action_display() == "imported"
+    assert entry.get_status_change_display() == "— → archived"
+
+
+def test_member_table_calls_a_persons_name_name_not_title_in_macedonian(client):
+    from tests.community.factories import OrganisationFactory, member_of
+
+    organisation = OrganisationFactory()
+    admin = member_of(organisation, role="admin")
+    client.force_login(admin)
+    with translation.override("mk"):
+        html = client.get(reverse("community:organisation_detail", args=[organisation.pk])).content.decode()
+    assert '<th scope="col">Име</th>' in html
+    assert '<th scope="col">Назив</th>' not in html
