@@ -33,3 +33,23 @@ def test_the_organisation_form_shows_dotted_capital_i_in_turkish():
         "contact_email": "İletişim e-posta adresi",
         "contact_phone": "İrtibat telefonu",
     }
+
+
+def test_staff_organisation_list_capitalises_the_verified_column_header(client, staff_user):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+    from wagtail.users.models import UserProfile
+
+    from tests.community.factories import OrganisationFactory
+
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_organisation"))
+    profile = UserProfile.get_for_user(staff_user)
+    profile.preferred_language = "tr"
+    profile.save()
+    OrganisationFactory()
+    client.force_login(staff_user)
+
+    html = client.get(reverse("organisations:index")).content.decode()
+
+    assert "Doğrulandı" in html
+    assert ">doğrulandı<" not in html and "doğrulandı\n" not in html
