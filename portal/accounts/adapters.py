@@ -47,6 +47,18 @@ class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
         """After sign-out: the home page in the language the visitor was using."""
         return _language_home_url()
 
+    def login(self, request, user) -> None:
+        """Sign in; an account with no ``preferred_language`` yet takes the language it signs in with.
+
+        Accounts made before sign-up recorded the language (or by staff/scripts) would otherwise get every mail
+        in the site default. A language already chosen is never changed here.
+        """
+        super().login(request, user)
+        language = translation.get_language() or ""
+        if not getattr(user, "preferred_language", "x") and language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+            user.save(update_fields=["preferred_language"])
+
     def save_user(self, request, user, form, commit: bool = True):
         """Create the account and remember the language it was made in as ``preferred_language``.
 

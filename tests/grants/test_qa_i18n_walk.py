@@ -152,3 +152,23 @@ def test_member_table_calls_a_persons_name_name_not_title_in_macedonian(client):
         html = client.get(reverse("community:organisation_detail", args=[organisation.pk])).content.decode()
     assert '<th scope="col">Име</th>' in html
     assert '<th scope="col">Назив</th>' not in html
+
+
+def test_an_account_without_a_language_takes_the_one_it_signs_in_with_and_keeps_a_chosen_one(client):
+    from django.core.cache import cache
+
+    from tests.portal.factories_accounts import PASSWORD, UserFactory
+
+    cache.clear()
+    blank = UserFactory(preferred_language="")
+    chosen = UserFactory(preferred_language="sq")
+    with translation.override("tr"):
+        url = reverse("account_login")
+    for user in (blank, chosen):
+        response = client.post(url, {"login": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        client.logout()
+    blank.refresh_from_db()
+    chosen.refresh_from_db()
+    assert blank.preferred_language == "tr"
+    assert chosen.preferred_language == "sq"
