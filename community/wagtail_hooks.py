@@ -7,6 +7,7 @@ directly. Organisations are created by their members in the portal (they need an
 has no "add" view for them.
 """
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -79,7 +80,7 @@ class OrganisationViewSet(ModelViewSet):
         "country",
         "organisation_type",
         "registration_number",
-        BooleanColumn("verified", label=_("verified")),
+        BooleanColumn("verified", label=capfirst(_("verified"))),
         "created_at",
     ]
     list_filter = ["country", "organisation_type", "verified"]

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.formats import number_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -131,7 +132,8 @@ def _language_name(code: str) -> str:
 
 
 def _money(value) -> str:
-    return f"{Decimal(value):,.2f}"
+    """``Decimal("4000")`` → "4,000.00" in English, "4.000,00" in mk/tr/...: the active language's number format."""
+    return number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
 
 
 class BudgetLineForm(forms.Form):

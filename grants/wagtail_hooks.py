@@ -9,6 +9,7 @@
 """
 
 from django.forms import CheckboxSelectMultiple
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -26,7 +27,7 @@ from .admin_views import (
     ReadOnlyApplicationPolicy,
 )
 from .models import PROPOSAL_FIELDS, Application, Call
-from .templatetags.call_tags import format_eur
+from .templatetags.call_tags import format_eur, format_in_zone
 
 
 class CallViewSet(ModelViewSet):
@@ -108,6 +109,16 @@ def _budget_total(application) -> str:
     return format_eur(application.budget_total)
 
 
+def _country(application) -> str:
+    """The lead applicant's country in the staff member's language (the field path would show its English name)."""
+    return str(application.organisation.country)
+
+
+def _submitted(application) -> str:
+    """Submission time in the call's zone with the zone's name ("" for drafts), as on the application pages."""
+    return format_in_zone(application.submitted_at, application.call.timezone)
+
+
 class ApplicationViewSet(ModelViewSet):
     """Applications, read-only for staff (state changes happen in :mod:`grants.services`)."""
 
@@ -126,12 +137,19 @@ class ApplicationViewSet(ModelViewSet):
         "__str__",
         "title",
         "organisation",
-        "organisation__country",
+        Column(
+            "country", label=_("Lead applicant's country"), accessor=_country, sort_key="organisation__country__name"
+        ),
         "lot",
         "status",
         Column("requested_amount_eur", label=_("Requested"), accessor=_amount, sort_key="requested_amount_eur"),
         Column("budget_total", label=_("Budget total"), accessor=_budget_total, sort_key="budget_total"),
-        "submitted_at",
+        Column(
+            "submitted_at",
+            label=capfirst(Application._meta.get_field("submitted_at").verbose_name),
+            accessor=_submitted,
+            sort_key="submitted_at",
+        ),
     ]
     search_fields = ["reference", "title", "organisation__legal_name", "organisation__local_name"]
     search_backend_name = None

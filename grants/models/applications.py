@@ -81,7 +81,11 @@ class Application(models.Model):
     )
     lot = models.ForeignKey("grants.Lot", verbose_name=_("lot"), on_delete=models.PROTECT, related_name="applications")
     rules_version = models.ForeignKey(
-        "grants.CallRulesVersion", on_delete=models.PROTECT, related_name="applications", editable=False
+        "grants.CallRulesVersion",
+        verbose_name=_("rules version"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+        editable=False,
     )
     organisation = models.ForeignKey(
         "community.Organisation",
@@ -90,7 +94,12 @@ class Application(models.Model):
         related_name="applications",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, editable=False
@@ -111,7 +120,13 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     start_token = models.CharField(max_length=64, blank=True, default="", editable=False)
@@ -305,6 +320,36 @@ class ApplicationActivity(models.Model):
 
     def __str__(self):
         return f"{self.action} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_action_display(self) -> str:
+        """The action in the reader's language ("Draft saved"); an unknown code is shown as stored."""
+        return str(ACTIVITY_ACTION_LABELS.get(self.action, self.action))
+
+    def get_status_change_display(self) -> str:
+        """ "Draft → Submitted" in the reader's language; "" when the entry changes no status."""
+        if not (self.from_status or self.to_status):
+            return ""
+        return f"{_status_label(self.from_status)} → {_status_label(self.to_status)}"
+
+
+#: Labels of the ``ApplicationActivity.action`` codes written by :mod:`grants.services` (staff inspect view).
+ACTIVITY_ACTION_LABELS = {
+    "created": _("Application started"),
+    "saved": _("Draft saved"),
+    "attachment_added": _("Attachment added"),
+    "attachment_removed": _("Attachment removed"),
+    "submitted": _("Application submitted"),
+    "withdrawn": _("Application withdrawn"),
+}
+
+
+def _status_label(code: str) -> str:
+    if not code:
+        return "—"
+    try:
+        return str(ApplicationStatus(code).label)
+    except ValueError:
+        return code
 
 
 class ReferenceSequence(models.Model):

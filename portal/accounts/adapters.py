@@ -19,8 +19,10 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.utils import build_absolute_uri
+from django.conf import settings
 from django.contrib import messages
 from django.urls import reverse
+from django.utils import translation
 
 from portal.accounts.lookups import user_with_canonical_email
 from portal.accounts.mfa import mfa_required_for
@@ -44,6 +46,33 @@ class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
     def get_logout_redirect_url(self, request) -> str:
         """After sign-out: the home page in the language the visitor was using."""
         return _language_home_url()
+
+    def login(self, request, user) -> None:
+        """Sign in; an account with no ``preferred_language`` yet takes the language it signs in with.
+
+        Accounts made before sign-up recorded the language (or by staff/scripts) would otherwise get every mail
+        in the site default. A language already chosen is never changed here.
+        """
+        super().login(request, user)
+        language = translation.get_language() or ""
+        if not getattr(user, "preferred_language", "x") and language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+            user.save(update_fields=["preferred_language"])
+
+    def save_user(self, request, user, form, commit: bool = True):
+        """Create the account and remember the language it was made in as ``preferred_language``.
+
+        Mails sent later without a request (application receipts, invitations accepted…) go out in the user's
+        ``preferred_language``; without this, someone who signed up on ``/mk/`` got their receipts in English.
+        An unknown or missing active language leaves the field blank (the site default then applies).
+        """
+        user = super().save_user(request, user, form, commit=False)
+        language = translation.get_language() or ""
+        if not user.preferred_language and language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        if commit:
+            user.save()
+        return user
 
     def clean_email(self, email: str) -> str:
         """Return ``email`` stripped of surrounding white space.
