@@ -13,6 +13,7 @@ nothing about the real account). The person who typed it sees the same pages as 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal.accounts.lookups import user_with_canonical_email
 from portal.accounts.mfa import mfa_required_for
@@ -34,6 +36,17 @@ logger = logging.getLogger(__name__)
 def _language_home_url() -> str:
     """The site's home page URL in the active language (``/`` for English, ``/tr/`` for Turkish…)."""
     return reverse("wagtail_serve", args=[""])
+
+
+#: Session key of the page a visitor was going to when they signed up (see ``get_email_verification_redirect_url``).
+SIGNUP_NEXT_SESSION_KEY = "portal_signup_next"
+
+
+def _is_safe_next(request, url: str) -> bool:
+    """True for a relative or same-host URL (never another site, never a scheme other than the request's)."""
+    return len(url) <= 2000 and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
@@ -59,6 +72,23 @@ class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
             user.preferred_language = language
             user.save(update_fields=["preferred_language"])
 
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        """After confirming an address: back to where the visitor was going when they signed up, via sign-in.
+
+        Sign-up remembers a safe ``next`` (same host, e.g. the "Apply" link of a call or an organisation
+        invitation) in the session (:data:`SIGNUP_NEXT_SESSION_KEY`); confirming in the same browser then leads to
+        the sign-in page with that ``next``, so the new user lands on the application start or the invitation
+        instead of the home page. Otherwise allauth's default applies.
+        """
+        default = super().get_email_verification_redirect_url(email_address)
+        request = self.request
+        destination = request.session.pop(SIGNUP_NEXT_SESSION_KEY, "") if hasattr(request, "session") else ""
+        if not destination or not _is_safe_next(request, destination):
+            return default
+        if request.user.is_authenticated:
+            return destination
+        return f"{reverse('account_login')}?{urlencode({'next': destination})}"
+
     def save_user(self, request, user, form, commit: bool = True):
         """Create the account and remember the language it was made in as ``preferred_language``.
 
@@ -67,6 +97,9 @@ class AccountAdapter(OutboxMailAdapterMixin, DefaultAccountAdapter):
         An unknown or missing active language leaves the field blank (the site default then applies).
         """
         user = super().save_user(request, user, form, commit=False)
+        destination = request.POST.get("next") or request.GET.get("next") or ""
+        if destination and _is_safe_next(request, destination) and hasattr(request, "session"):
+            request.session[SIGNUP_NEXT_SESSION_KEY] = destination
         language = translation.get_language() or ""
         if not user.preferred_language and language in dict(settings.LANGUAGES):
             user.preferred_language = language

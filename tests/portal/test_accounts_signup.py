@@ -192,3 +192,36 @@ def test_an_overlong_address_gets_a_form_error_not_a_database_error(client):
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert User.objects.count() == 0
+
+
+def test_after_confirming_the_new_user_goes_where_they_were_going(client):
+    """Signing up from a call's "Apply" link (``next``) leads, after the email check, to sign-in with that next."""
+    target = "/grants/applications/new/?call=7&lot=3"
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "ana@example.rs", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": target},
+    )
+    assert response.status_code == 302
+    link = _confirmation_link(mail.outbox[-1])
+
+    response = client.post(link)
+
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == reverse("account_login") + "?next=%2Fgrants%2Fapplications%2Fnew%2F%3Fcall%3D7%26lot%3D3"
+    )
+    response = client.post(response["Location"], {"login": "ana@example.rs", "password": NEW_PASSWORD, "next": target})
+    assert response["Location"] == target
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/x", "javascript:alert(1)"])
+def test_a_foreign_next_at_sign_up_is_not_followed_after_confirming(client, target):
+    client.post(
+        reverse("account_signup"),
+        {"email": "ana@example.rs", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": target},
+    )
+    response = client.post(_confirmation_link(mail.outbox[-1]))
+
+    assert response.status_code == 302
+    assert "evil" not in response["Location"] and "javascript" not in response["Location"]
