@@ -309,7 +309,10 @@ def _children(call, lots: list[dict], with_documents: bool = True) -> None:
                 sort_order=order,
             )
     if with_documents:
+        has_cross_border_lot = any(spec.get("cross_border") for spec in lots)
         for order, (code, name, description, cross_border_only) in enumerate(DOCUMENTS):
+            if cross_border_only and not has_cross_border_lot:
+                continue  # a partnership letter only means something where a lot needs partners
             Document.objects.get_or_create(
                 call=call,
                 code=code,

@@ -163,3 +163,12 @@ def test_demo_staff_group_may_manage_calls_read_applications_and_verify_organisa
     assert {("grants", "change_call"), ("grants", "view_application")} <= granted
     assert {("community", "view_organisation"), ("community", "change_organisation")} <= granted
     assert ("grants", "change_application") not in granted  # staff read applications, never edit them
+
+
+def test_partnership_letter_only_on_calls_with_a_cross_border_lot(demo):
+    from grants.models import Call
+
+    for call in Call.objects.prefetch_related("lots", "required_documents"):
+        has_cross_border = any(lot.cross_border for lot in call.lots.all())
+        codes = {document.code for document in call.required_documents.all()}
+        assert ("partnership-letter" in codes) == has_cross_border, call.code
