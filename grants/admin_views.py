@@ -40,7 +40,7 @@ from .models import (
 )
 from .models.calls import ZERO
 from .permissions import can_view_application, can_view_attachment
-from .templatetags.call_tags import format_eur, format_in_zone
+from .templatetags.call_tags import call_country_code, format_eur, format_in_zone
 
 # Fields of Call that are part of its published rules (see Call.rules_snapshot): frozen once the call opens.
 RULE_FIELDS = [
@@ -237,7 +237,7 @@ def staff_application_queryset():
     """Applications with everything the staff list shows joined (call, lot, organisation and its country) and
     ``budget_total``/``co_financing_total`` (EUR) annotated: the list's query count does not grow with its rows."""
     lines = BudgetLine.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    return Application.objects.select_related("call", "lot", "organisation__country").annotate(
+    return Application.objects.select_related("call__country", "lot", "organisation__country").annotate(
         # Correlated subqueries rather than a join and GROUP BY: the paginator's COUNT(*) can then leave them out.
         budget_total=Coalesce(Subquery(lines.annotate(total=Sum("total_eur")).values("total")), ZERO),
         co_financing_total=Coalesce(Subquery(lines.annotate(total=Sum("co_financing_eur")).values("total")), ZERO),
@@ -310,7 +310,10 @@ class ApplicationInspectView(InspectView):
             partners=list(application.partners.all()),
             attachments=attachments,
             activity=[
-                (entry, format_in_zone(entry.created_at, application.call.timezone))
+                (
+                    entry,
+                    format_in_zone(entry.created_at, application.call.timezone, call_country_code(application.call)),
+                )
                 for entry in application.activity_log.all()
             ],
         )
@@ -331,5 +334,5 @@ class ApplicationInspectView(InspectView):
         if field_name in TEXT_FIELDS:
             return linebreaks_filter(value, autoescape=True)
         if field_name in TIME_FIELDS:
-            return format_in_zone(value, self.object.call.timezone)
+            return format_in_zone(value, self.object.call.timezone, call_country_code(self.object.call))
         return super().get_field_display_value(field_name, field)

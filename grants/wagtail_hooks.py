@@ -27,7 +27,7 @@ from .admin_views import (
     ReadOnlyApplicationPolicy,
 )
 from .models import PROPOSAL_FIELDS, Application, Call
-from .templatetags.call_tags import format_eur, format_in_zone
+from .templatetags.call_tags import call_country_code, format_eur, format_in_zone
 
 
 class CallViewSet(ModelViewSet):
@@ -116,7 +116,7 @@ def _country(application) -> str:
 
 def _submitted(application) -> str:
     """Submission time in the call's zone with the zone's name ("" for drafts), as on the application pages."""
-    return format_in_zone(application.submitted_at, application.call.timezone)
+    return format_in_zone(application.submitted_at, application.call.timezone, call_country_code(application.call))
 
 
 class ApplicationViewSet(ModelViewSet):

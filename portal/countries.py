@@ -27,3 +27,20 @@ DISPLAY_NAMES = {
 def display_name(code: str, default: str = ""):
     """Return the translated display name of the country with ISO code ``code`` (lazy string), or ``default``."""
     return DISPLAY_NAMES.get(code, default)
+
+
+#: Time zones named by the country instead of their tz-database city. The tz database files Kosovo under
+#: ``Europe/Belgrade`` (same rules: CET/CEST); a Kosovo call or event says "(Kosovo, CET)", not a Serbian city
+#: (see the context notes on politically sensitive names). Keys: (country code, IANA zone).
+ZONES_NAMED_BY_COUNTRY = {("XK", "Europe/Belgrade")}
+
+
+def zone_display_name(zone_name: str, country_code: str | None = None) -> str:
+    """The name shown for the IANA zone ``zone_name`` of something held in ``country_code`` (ISO, optional).
+
+    Usually the IANA name itself (``Europe/Skopje``); the translated country name for the pairs in
+    :data:`ZONES_NAMED_BY_COUNTRY`.
+    """
+    if country_code and (country_code, zone_name) in ZONES_NAMED_BY_COUNTRY:
+        return str(display_name(country_code, zone_name))
+    return zone_name

@@ -38,7 +38,7 @@ from grants.models import (
     Call,
     ReferenceSequence,
 )
-from grants.templatetags.call_tags import format_in_zone
+from grants.templatetags.call_tags import call_country_code, format_in_zone
 from portal.notifications import notify
 from portal.sanitize import clean_plain_text
 
@@ -379,7 +379,7 @@ def _partner_problems(application: Application, lot: dict) -> list[Problem]:
     return problems
 
 
-def _deadline_problems(rules: dict, now: datetime.datetime) -> list[Problem]:
+def _deadline_problems(rules: dict, now: datetime.datetime, country_code: str | None = None) -> list[Problem]:
     zone = rules.get("timezone") or "UTC"
     opens_at, closes_at = _utc(rules["opens_at"]), _utc(rules["closes_at"])
     if now > closes_at:
@@ -387,7 +387,8 @@ def _deadline_problems(rules: dict, now: datetime.datetime) -> list[Problem]:
             Problem(
                 "deadline",
                 "closes_at",
-                _("The deadline (%(deadline)s) has passed.") % {"deadline": format_in_zone(closes_at, zone)},
+                _("The deadline (%(deadline)s) has passed.")
+                % {"deadline": format_in_zone(closes_at, zone, country_code)},
             )
         ]
     if now < opens_at:
@@ -395,7 +396,7 @@ def _deadline_problems(rules: dict, now: datetime.datetime) -> list[Problem]:
             Problem(
                 "deadline",
                 "opens_at",
-                _("The call opens on %(opening)s.") % {"opening": format_in_zone(opens_at, zone)},
+                _("The call opens on %(opening)s.") % {"opening": format_in_zone(opens_at, zone, country_code)},
             )
         ]
     return []
@@ -435,7 +436,7 @@ def check_submission(application: Application, *, now: datetime.datetime | None 
         for result in check_eligibility(application.organisation, rules, application.lot_id, on=now)
         if not result.met
     ]
-    problems += _deadline_problems(rules, now)
+    problems += _deadline_problems(rules, now, call_country_code(application.call))
     return problems
 
 
@@ -477,7 +478,7 @@ def receipt_context(application: Application) -> dict:
         "amount_eur": application.requested_amount_eur,
         "submitted_at": application.submitted_at,
         "withdrawn_at": application.withdrawn_at,
-        "zone": call.timezone,
+        "zone": [call.timezone, call_country_code(call) or ""],
         "application_url": application_url(application),
     }
 
@@ -550,7 +551,11 @@ def withdraw_application(
         if now > closes_at:
             raise ApplicationError(
                 _("The deadline (%(deadline)s) has passed; the application can no longer be withdrawn.")
-                % {"deadline": format_in_zone(closes_at, rules.get("timezone") or "UTC")},
+                % {
+                    "deadline": format_in_zone(
+                        closes_at, rules.get("timezone") or "UTC", call_country_code(application.call)
+                    )
+                },
                 code="deadline",
             )
         previous = application.status

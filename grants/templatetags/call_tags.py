@@ -16,11 +16,16 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import get_language_info, gettext, ngettext, pgettext
 
+from portal.countries import zone_display_name
+
 register = template.Library()
 
 
-def format_in_zone(when: datetime | None, zone_name: str) -> str:
+def format_in_zone(when: datetime | None, zone_name: str, country_code: str | None = None) -> str:
     """``when`` (aware, any zone) shown in ``zone_name`` (IANA) as "16 July 2025, 16:00 (Europe/Skopje, CEST)".
+
+    ``country_code`` (ISO) is the country of the call: a Kosovo call shows "(Kosovo, CET)" rather than the tz
+    database's ``Europe/Belgrade`` (:func:`portal.countries.zone_display_name`).
 
     The date uses the active language's month names; the zone abbreviation is the one in force on that date
     (CET in winter, CEST in summer; "+03" for Istanbul, which has no letter abbreviation). Empty string for None.
@@ -31,20 +36,27 @@ def format_in_zone(when: datetime | None, zone_name: str) -> str:
 
     local = when.astimezone(ZoneInfo(zone_name))
     text = formats.date_format(local, "j F Y, H:i")
-    return f"{text} ({zone_name}, {local.tzname()})"
+    return f"{text} ({zone_display_name(zone_name, country_code)}, {local.tzname()})"
 
 
 @register.filter
 def in_call_zone(when, call) -> str:
-    """``{{ call.closes_at|in_call_zone:call }}``: see :func:`format_in_zone` (uses ``call.timezone``)."""
-    return format_in_zone(when, call.timezone)
+    """``{{ call.closes_at|in_call_zone:call }}``: see :func:`format_in_zone` (``call.timezone``, its country)."""
+    return format_in_zone(when, call.timezone, call_country_code(call))
 
 
 @register.filter
-def in_zone(when, zone_name) -> str:
-    """``{{ submitted_at|in_zone:zone }}`` with an IANA zone name (mails get the name, not the call): see
-    :func:`format_in_zone`."""
-    return format_in_zone(when, zone_name)
+def in_zone(when, zone) -> str:
+    """``{{ submitted_at|in_zone:zone }}`` where ``zone`` is an IANA zone name or a ``[zone name, country code]``
+    pair (mails get these, not the call): see :func:`format_in_zone`."""
+    if isinstance(zone, list | tuple):
+        return format_in_zone(when, zone[0], zone[1] if len(zone) > 1 else None)
+    return format_in_zone(when, zone)
+
+
+def call_country_code(call) -> str | None:
+    """ISO code of ``call``'s country (None for a regional call). Select ``country`` with the call in lists."""
+    return call.country.code if call.country_id else None
 
 
 @register.filter
@@ -84,7 +96,9 @@ def countdown_text(call, now: datetime | None = None) -> str:
     now = now or timezone.now()
     status = call.status(now)
     if status == "upcoming":
-        return gettext("Opens on %(when)s") % {"when": format_in_zone(call.opens_at, call.timezone)}
+        return gettext("Opens on %(when)s") % {
+            "when": format_in_zone(call.opens_at, call.timezone, call_country_code(call))
+        }
     if status == "closed":
         return pgettext("call status", "Closed")
     remaining = int((call.closes_at - now).total_seconds())

@@ -35,7 +35,7 @@ def dashboard(request):
 
     applications = (
         Application.objects.filter(organisation__memberships__user=user)
-        .select_related("call", "lot", "organisation")
+        .select_related("call__country", "lot", "organisation")
         .order_by("-updated_at", "-pk")
     )
     page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -46,6 +46,7 @@ def dashboard(request):
         live_pages = CallPage.objects.live()
         calls = list(
             Call.objects.open_at()
+            .select_related("country")
             .filter(Q(eligible_countries__in=countries) | Q(eligible_countries__isnull=True))
             .distinct()
             .prefetch_related("lots", Prefetch("pages", queryset=live_pages, to_attr="live_pages"))

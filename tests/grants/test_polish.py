@@ -215,3 +215,22 @@ def test_inspect_view_shows_submitted_and_withdrawn_times_in_the_call_zone(clien
     assert fields["Submitted"] == NOW_TEXT
     assert fields["Withdrawn"] == "10 July 2025, 10:30 (Europe/Skopje, CEST)"
     assert fields["Submitted by"] not in ("", "—", "None")
+
+
+def test_a_kosovo_call_names_its_zone_by_the_country_not_a_serbian_city(client, settings):
+    """The tz database files Kosovo under Europe/Belgrade; pages, checks and mails say "Kosovo" instead."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from grants.templatetags.call_tags import format_in_zone, in_call_zone, in_zone
+    from portal.countries import zone_display_name
+    from tests.grants.factories import CallFactory
+
+    call = CallFactory(country=CountryFactory(code="XK"), timezone="Europe/Belgrade", eligible_countries=["XK"])
+    deadline = dt.datetime(2026, 1, 15, 16, 0, tzinfo=ZoneInfo("Europe/Belgrade"))
+
+    assert in_call_zone(deadline, call) == "15 January 2026, 16:00 (Kosovo, CET)"
+    assert in_zone(deadline, ["Europe/Belgrade", "XK"]) == "15 January 2026, 16:00 (Kosovo, CET)"
+    # Serbia keeps the IANA name; other countries are unaffected.
+    assert format_in_zone(deadline, "Europe/Belgrade", "RS").endswith("(Europe/Belgrade, CET)")
+    assert zone_display_name("Europe/Skopje", "MK") == "Europe/Skopje"
