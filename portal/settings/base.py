@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.tasks.retry_failed_messages",
         "schedule": 300.0,  # seconds
     },
+    "grants-sweep-orphaned-files": {
+        "task": "grants.tasks.sweep_orphaned_attachment_files",
+        "schedule": 24 * 3600.0,  # seconds
+    },
 }
 
 # --- Notification outbox (portal.notifications) -----------------------------------------------------------------
