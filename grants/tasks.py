@@ -44,5 +44,5 @@ def sweep_orphaned_attachment_files(*, now: datetime.datetime | None = None) -> 
             storage.delete(key)
             deleted += 1
     if deleted:
-        logger.info("Deleted %d orphaned application file(s).", deleted)
+        logger.info("Orphaned application files deleted: %d", deleted)
     return deleted
