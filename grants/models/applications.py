@@ -34,10 +34,20 @@ PROPOSAL_FIELDS = (
 
 
 class ApplicationStatus(models.TextChoices):
-    """Statuses of an application. Part 1 uses draft, submitted and withdrawn; review statuses come with part 2."""
+    """Statuses of an application, in workflow order. Who may move an application from one to another, and when,
+    is the table :data:`grants.workflow.TRANSITIONS`; only :func:`grants.services.workflow.transition` applies it.
+    """
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    UNDER_REVIEW = "under_review", _("Under review")
+    REVIEWED = "reviewed", _("Reviewed")
+    RECOMMENDED = "recommended", _("Recommended")
+    AWARDED = "awarded", _("Awarded")
+    REJECTED = "rejected", _("Rejected")
+    RESERVE = "reserve", _("Reserve list")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -340,6 +350,16 @@ ACTIVITY_ACTION_LABELS = {
     "attachment_removed": _("Attachment removed"),
     "submitted": _("Application submitted"),
     "withdrawn": _("Application withdrawn"),
+    # Staff workflow transitions (grants.workflow.TRANSITIONS names).
+    "found_eligible": _("Found eligible"),
+    "found_ineligible": _("Found ineligible"),
+    "review_started": _("Review started"),
+    "review_completed": _("Review completed"),
+    "recommended": _("Recommended for funding"),
+    "rejected": _("Rejected"),
+    "put_on_reserve": _("Put on the reserve list"),
+    "awarded": _("Grant awarded"),
+    "status_changed": _("Status changed"),
 }
 
 

@@ -1,7 +1,8 @@
 """Start, submit and withdraw applications: the only code that changes an application's status.
 
 Every function here validates, locks the rows it changes (``select_for_update``), changes state in one
-``transaction.atomic``, writes :class:`grants.models.ApplicationActivity` and queues mail with
+``transaction.atomic`` (status changes through :func:`grants.services.workflow.apply_transition`, the workflow
+table's one choke point), writes :class:`grants.models.ApplicationActivity` and queues mail with
 :func:`portal.notifications.notify` (written in the same transaction, sent after commit).
 
 Rules are read from the application's :class:`grants.models.CallRulesVersion` (the rules published when it was
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -38,6 +38,8 @@ from grants.models import (
     Call,
     ReferenceSequence,
 )
+from grants.services.errors import ApplicationError, ApplicationPermissionError
+from grants.services.workflow import apply_transition
 from grants.templatetags.call_tags import call_country_code, format_in_zone
 from portal.notifications import notify
 from portal.sanitize import clean_plain_text
@@ -47,14 +49,6 @@ SECTIONS = ("project", "budget", "partners", "documents", "eligibility", "deadli
 
 #: Text fields that must be filled before submission (names of :class:`grants.models.Application` fields).
 REQUIRED_TEXT_FIELDS = ("title", "summary", "problem", "objectives", "activities", "expected_results", "data_use")
-
-
-class ApplicationError(ValidationError):
-    """A state change was refused; its messages are for the user, in the active language."""
-
-
-class ApplicationPermissionError(ApplicationError):
-    """The user may not act for the lead applicant organisation (not a member). Views answer 404 for it."""
 
 
 @dataclass(frozen=True)
@@ -507,13 +501,16 @@ def submit_application(application_id: int, *, user, now: datetime.datetime | No
         problems = check_submission(application, now=now)
         if problems:
             raise SubmissionError(problems)
-        previous = application.status
         application.reference = next_reference(application, now)
-        application.status = ApplicationStatus.SUBMITTED
         application.submitted_at = now
         application.submitted_by = user
-        application.save(update_fields=["reference", "status", "submitted_at", "submitted_by", "updated_at"])
-        _log(application, user, "submitted", from_status=previous)
+        apply_transition(
+            application,
+            ApplicationStatus.SUBMITTED,
+            user=user,
+            now=now,
+            update_fields=("reference", "submitted_at", "submitted_by"),
+        )
         notify(
             list(_lead_members(application.organisation_id)),
             "application_submitted",
@@ -558,11 +555,15 @@ def withdraw_application(
                 },
                 code="deadline",
             )
-        previous = application.status
-        application.status = ApplicationStatus.WITHDRAWN
         application.withdrawn_at = now
-        application.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        _log(application, user, "withdrawn", from_status=previous, comment=clean_plain_text(reason)[:5000])
+        apply_transition(
+            application,
+            ApplicationStatus.WITHDRAWN,
+            user=user,
+            comment=reason,
+            now=now,
+            update_fields=("withdrawn_at",),
+        )
         notify(
             list(_lead_members(application.organisation_id)),
             "application_withdrawn",

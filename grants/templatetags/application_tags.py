@@ -20,6 +20,14 @@ register = template.Library()
 STATUS_VARIANTS = {
     ApplicationStatus.DRAFT: "draft",
     ApplicationStatus.SUBMITTED: "open",
+    ApplicationStatus.ELIGIBLE: "info",
+    ApplicationStatus.INELIGIBLE: "error",
+    ApplicationStatus.UNDER_REVIEW: "info",
+    ApplicationStatus.REVIEWED: "info",
+    ApplicationStatus.RECOMMENDED: "active",
+    ApplicationStatus.AWARDED: "active",
+    ApplicationStatus.REJECTED: "error",
+    ApplicationStatus.RESERVE: "warning",
     ApplicationStatus.WITHDRAWN: "closed",
 }
 
