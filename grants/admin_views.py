@@ -6,23 +6,28 @@ applications filters and the applications inspect view.
   refuses changed eligible countries, lots, criteria and documents.
 - :class:`ReadOnlyApplicationPolicy`: staff read applications; nobody adds, edits or deletes them in the admin
   (state changes go through :mod:`grants.services`; staff never edit an applicant's text).
+- :class:`ScreenApplicationView`: staff record the screening of a submitted application after the deadline.
 """
 
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from community.models import OrganisationType
@@ -283,12 +288,13 @@ class ApplicationInspectView(InspectView):
         application = get_object_or_404(
             staff_application_queryset()
             .visible_to(self.request.user)
-            .select_related("rules_version", "created_by", "submitted_by")
+            .select_related("rules_version", "created_by", "submitted_by", "eligibility_check__checked_by")
             .prefetch_related(
                 "budget_lines",
                 Prefetch("partners", queryset=ApplicationPartner.objects.select_related("organisation__country")),
                 Prefetch("attachments", queryset=Attachment.objects.select_related("document")),
                 Prefetch("activity_log", queryset=ApplicationActivity.objects.select_related("actor")),
+                "eligibility_check__items",
             ),
             pk=self.pk,
         )
@@ -298,6 +304,7 @@ class ApplicationInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         application = self.object
         user = self.request.user
+        screenable = may_screen(user, application)
         attachments = [
             (attachment, attachment_download_url(attachment) if can_view_attachment(user, attachment) else None)
             for attachment in application.attachments.all()
@@ -309,6 +316,9 @@ class ApplicationInspectView(InspectView):
             co_financing_total=format_eur(application.co_financing_total),
             partners=list(application.partners.all()),
             attachments=attachments,
+            may_screen=screenable,
+            screen_url=reverse("grants_applications:screen", args=[application.pk]) if screenable else "",
+            eligibility_check=getattr(application, "eligibility_check", None),
             activity=[
                 (
                     entry,
@@ -336,3 +346,141 @@ class ApplicationInspectView(InspectView):
         if field_name in TIME_FIELDS:
             return format_in_zone(value, self.object.call.timezone, call_country_code(self.object.call))
         return super().get_field_display_value(field_name, field)
+
+
+# --- screening ---------------------------------------------------------------------------------------------------
+
+
+def may_screen(user, application) -> bool:
+    """The inspect view offers "Screen" to staff with ``grants.view_application`` while ``application`` is
+    submitted and its deadline (``closes_at`` of its rules version) has passed."""
+    from .workflow import _closes_at
+
+    return (
+        ReadOnlyApplicationPolicy(Application).user_has_permission_for_instance(user, "view", application)
+        and application.status == ApplicationStatus.SUBMITTED
+        and timezone.now() > _closes_at(application)
+    )
+
+
+MET_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class ScreeningForm(forms.Form):
+    """One "met" yes/no and one reason per proposed item (``met_<code>``, ``reason_<code>``), and a comment.
+
+    ``items``: the list of :func:`grants.services.screening.prefill_screening`; initial values are its proposals.
+    :meth:`decisions` gives the ``items`` argument of :func:`~grants.services.screening.record_screening`.
+    """
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the applicant with the reasons when the application is found ineligible."),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            code = item["code"]
+            self.fields[f"met_{code}"] = forms.ChoiceField(
+                label=item["label"],
+                choices=MET_CHOICES,
+                widget=forms.RadioSelect,
+                initial="yes" if item["met"] else "no",
+            )
+            self.fields[f"reason_{code}"] = forms.CharField(
+                label=_("Reason"),
+                required=False,
+                max_length=2000,
+                initial=item["reason"],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields([name for item in items for name in (f"met_{item['code']}", f"reason_{item['code']}")])
+
+    def rows(self):
+        """``[(met bound field, reason bound field), ...]`` in the items' order (for the template)."""
+        return [(self[f"met_{item['code']}"], self[f"reason_{item['code']}"]) for item in self.items]
+
+    def decisions(self) -> list[dict]:
+        return [
+            {
+                "code": item["code"],
+                "met": self.cleaned_data[f"met_{item['code']}"] == "yes",
+                "reason": self.cleaned_data[f"reason_{item['code']}"],
+            }
+            for item in self.items
+        ]
+
+
+class ScreenApplicationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
+    """Staff screen a submitted application after the deadline: the proposed items (met yes/no, reason) and a
+    comment; POST records it with :func:`grants.services.screening.record_screening` and returns to the inspect
+    view. Needs ``is_staff`` and ``grants.view_application`` (the applications' permission policy); anyone else
+    gets 403 (the admin itself sends anonymous users to the login page)."""
+
+    permission_policy = ReadOnlyApplicationPolicy(Application)
+    permission_required = "view"
+    template_name = "grants/admin/application_screen.html"
+    header_icon = "form"
+
+    def setup(self, request, *args, pk, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pk = pk
+
+    def get_page_title(self):
+        return _("Screen application")
+
+    def get_page_subtitle(self):
+        return str(self.application)
+
+    def _load(self):
+        self.application = get_object_or_404(
+            Application.objects.visible_to(self.request.user).select_related(
+                "call__country", "lot", "rules_version", "organisation__country"
+            ),
+            pk=self.pk,
+        )
+
+    def inspect_url(self):
+        return reverse("grants_applications:inspect", args=[self.application.pk])
+
+    def _render(self, form, error=None):
+        return self.render_to_response(
+            self.get_context_data(form=form, application=self.application, error=error, inspect_url=self.inspect_url())
+        )
+
+    def get(self, request, *args, **kwargs):
+        from .services.screening import prefill_screening
+
+        self._load()
+        if not may_screen(request.user, self.application):
+            messages.error(request, _("This application cannot be screened now."))
+            return redirect(self.inspect_url())
+        return self._render(ScreeningForm(items=prefill_screening(self.application)))
+
+    def post(self, request, *args, **kwargs):
+        from .services.errors import ApplicationError
+        from .services.screening import prefill_screening, record_screening
+
+        self._load()
+        form = ScreeningForm(request.POST, items=prefill_screening(self.application))
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            check = record_screening(
+                self.application.pk,
+                user=request.user,
+                items=form.decisions(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as error:
+            return self._render(form, error=" ".join(error.messages))
+        messages.success(
+            request,
+            _("Screening recorded: %(outcome)s.") % {"outcome": check.get_outcome_display()},
+        )
+        return redirect(self.inspect_url())

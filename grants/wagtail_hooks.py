@@ -6,9 +6,11 @@
 - Applications: read-only list (filters: call, lot, lead applicant's country, status; search by reference, title
   or organisation) and an inspect view with every field, budget lines, co-applicants, attachments and the activity
   log. Needs ``grants.view_application`` and ``is_staff``. Nobody adds, edits or deletes applications here.
+  Staff screen a submitted application after the deadline from its inspect view (``screen/<pk>/``).
 """
 
 from django.forms import CheckboxSelectMultiple
+from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -25,6 +27,7 @@ from .admin_views import (
     CallIndexView,
     CallPermissionPolicy,
     ReadOnlyApplicationPolicy,
+    ScreenApplicationView,
 )
 from .models import PROPOSAL_FIELDS, Application, Call
 from .templatetags.call_tags import call_country_code, format_eur, format_in_zone
@@ -173,6 +176,13 @@ class ApplicationViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return ReadOnlyApplicationPolicy(self.model)
+
+    def get_urlpatterns(self):
+        """The viewset's URLs plus ``screen/<pk>/`` (:class:`ScreenApplicationView`, name ``screen``)."""
+        return [
+            *super().get_urlpatterns(),
+            path("screen/<int:pk>/", ScreenApplicationView.as_view(), name="screen"),
+        ]
 
 
 class GrantsGroup(ViewSetGroup):

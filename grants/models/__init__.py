@@ -1,4 +1,4 @@
-"""Models of the sub-granting app: calls and their rules, public call pages, applications."""
+"""Models of the sub-granting app: calls and their rules, public call pages, applications, screening."""
 
 from .applications import (
     PROPOSAL_FIELDS,
@@ -14,6 +14,7 @@ from .applications import (
 )
 from .calls import Call, CallQuerySet, CallRulesVersion, EvaluationCriterion, Lot, RequiredDocument
 from .pages import CallIndexPage, CallPage
+from .screening import EligibilityCheck, EligibilityCheckItem, ScreeningOutcome
 
 __all__ = [
     "PROPOSAL_FIELDS",
@@ -30,8 +31,11 @@ __all__ = [
     "CallPage",
     "CallQuerySet",
     "CallRulesVersion",
+    "EligibilityCheck",
+    "EligibilityCheckItem",
     "EvaluationCriterion",
     "Lot",
     "ReferenceSequence",
     "RequiredDocument",
+    "ScreeningOutcome",
 ]
