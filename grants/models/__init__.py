@@ -1,4 +1,5 @@
-"""Models of the sub-granting app: calls and their rules, public call pages, applications."""
+"""Models of the sub-granting app: calls and their rules, public call pages, applications,
+review assignments and conflict-of-interest declarations."""
 
 from .applications import (
     PROPOSAL_FIELDS,
@@ -14,8 +15,16 @@ from .applications import (
 )
 from .calls import Call, CallQuerySet, CallRulesVersion, EvaluationCriterion, Lot, RequiredDocument
 from .pages import CallIndexPage, CallPage
+from .reviews import (
+    CURRENT_ASSIGNMENT_STATUSES,
+    ConflictOfInterestDeclaration,
+    ReviewAssignment,
+    ReviewAssignmentQuerySet,
+    ReviewAssignmentStatus,
+)
 
 __all__ = [
+    "CURRENT_ASSIGNMENT_STATUSES",
     "PROPOSAL_FIELDS",
     "Application",
     "ApplicationActivity",
@@ -30,8 +39,12 @@ __all__ = [
     "CallPage",
     "CallQuerySet",
     "CallRulesVersion",
+    "ConflictOfInterestDeclaration",
     "EvaluationCriterion",
     "Lot",
     "ReferenceSequence",
     "RequiredDocument",
+    "ReviewAssignment",
+    "ReviewAssignmentQuerySet",
+    "ReviewAssignmentStatus",
 ]
