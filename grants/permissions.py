@@ -5,17 +5,50 @@ access on its own. Row-level visibility is :meth:`grants.models.ApplicationQuery
 """
 
 from community.permissions import is_organisation_member
+from portal.accounts.roles import is_reviewer
 
-from .models import Application, ApplicationStatus, Attachment, Call
+from .models import Application, ApplicationStatus, Attachment, Call, ReviewAssignment, ReviewAssignmentStatus
+
+
+def has_accepted_assignment(user, application: Application) -> bool:
+    """True when ``user`` is a reviewer assigned to ``application`` who declared no conflict of interest. One query."""
+    if not user.is_authenticated:
+        return False
+    return ReviewAssignment.objects.accepted_for(user).filter(application_id=application.pk).exists()
 
 
 def can_view_application(user, application: Application) -> bool:
-    """Staff, and members (any role) of the lead applicant organisation."""
+    """Staff; members (any role) of the lead applicant organisation; reviewers assigned to it who declared no
+    conflict of interest (issue 4: "a reviewer sees only assigned applications"). Same rule as
+    :meth:`~grants.models.ApplicationQuerySet.visible_to`."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    return is_organisation_member(user, application.organisation_id)
+    return is_organisation_member(user, application.organisation_id) or has_accepted_assignment(user, application)
+
+
+def can_open_for_review(user, application: Application) -> bool:
+    """A reviewer whose assignment to ``application`` is accepted (they declared no conflict of interest).
+
+    False before the declaration, after declaring a conflict, once removed, and for everyone else (staff too: staff
+    read applications, they do not review them)."""
+    return has_accepted_assignment(user, application)
+
+
+def can_declare_conflict(user, assignment: ReviewAssignment) -> bool:
+    """The assignment's own reviewer, still in the reviewers group, while it waits for the declaration."""
+    return (
+        user.is_authenticated
+        and assignment.reviewer_id == user.pk
+        and assignment.status == ReviewAssignmentStatus.PENDING_DECLARATION
+        and is_reviewer(user)
+    )
+
+
+def can_assign_reviewers(user, call: Call) -> bool:
+    """Programme staff only (``is_staff``)."""
+    return user.is_authenticated and user.is_active and user.is_staff
 
 
 def can_edit_application(user, application: Application) -> bool:

@@ -91,7 +91,11 @@ class CallViewSet(ModelViewSet):
             ),
             ObjectList([InlinePanel("lots", label=_("Lots"), min_num=1)], heading=_("Lots")),
             ObjectList(
-                [FieldPanel("pass_mark"), InlinePanel("criteria", label=_("Evaluation criteria"))],
+                [
+                    FieldPanel("pass_mark"),
+                    FieldPanel("reviewers_from_other_countries"),
+                    InlinePanel("criteria", label=_("Evaluation criteria")),
+                ],
                 heading=_("Evaluation"),
             ),
             ObjectList([InlinePanel("required_documents", label=_("Required documents"))], heading=_("Documents")),

@@ -1,4 +1,5 @@
-"""Models of the sub-granting app: calls and their rules, public call pages, applications, screening."""
+"""Models of the sub-granting app: calls and their rules, public call pages, applications, screening,
+review assignments and conflict-of-interest declarations."""
 
 from .applications import (
     PROPOSAL_FIELDS,
@@ -14,9 +15,17 @@ from .applications import (
 )
 from .calls import Call, CallQuerySet, CallRulesVersion, EvaluationCriterion, Lot, RequiredDocument
 from .pages import CallIndexPage, CallPage
+from .reviews import (
+    CURRENT_ASSIGNMENT_STATUSES,
+    ConflictOfInterestDeclaration,
+    ReviewAssignment,
+    ReviewAssignmentQuerySet,
+    ReviewAssignmentStatus,
+)
 from .screening import EligibilityCheck, EligibilityCheckItem, ScreeningOutcome
 
 __all__ = [
+    "CURRENT_ASSIGNMENT_STATUSES",
     "PROPOSAL_FIELDS",
     "Application",
     "ApplicationActivity",
@@ -33,9 +42,13 @@ __all__ = [
     "CallRulesVersion",
     "EligibilityCheck",
     "EligibilityCheckItem",
+    "ConflictOfInterestDeclaration",
     "EvaluationCriterion",
     "Lot",
     "ReferenceSequence",
     "RequiredDocument",
     "ScreeningOutcome",
+    "ReviewAssignment",
+    "ReviewAssignmentQuerySet",
+    "ReviewAssignmentStatus",
 ]

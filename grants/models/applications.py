@@ -16,7 +16,10 @@ from django.db.models import Q, Sum
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from community.models import OrganisationMembership
+
 from .calls import ZERO, money
+from .reviews import ReviewAssignment
 
 #: The proposal fields an applicant fills in (text and figures), in form order.
 PROPOSAL_FIELDS = (
@@ -55,15 +58,19 @@ class ApplicationQuerySet(models.QuerySet):
     """Queries on applications; ``visible_to`` is the one place that says who may see which applications."""
 
     def visible_to(self, user):
-        """Applications ``user`` may open: staff all; members of the lead applicant organisation their own.
+        """Applications ``user`` may open: staff all; members of the lead applicant organisation their own;
+        reviewers (users in the reviewers group) those assigned to them whose conflict-of-interest declaration
+        said "no conflict" (assignment ``accepted``) — never one pending a declaration, conflicted or removed.
 
-        Anonymous users see none. (Reviewers, added by part 2, see only applications assigned to them.)
+        Anonymous users see none. Subqueries, no join: no duplicates and no ``distinct()``.
         """
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(organisation__memberships__user=user).distinct()
+        own = OrganisationMembership.objects.filter(user=user).values("organisation_id")
+        assigned = ReviewAssignment.objects.accepted_for(user).values("application_id")
+        return self.filter(Q(organisation_id__in=own) | Q(pk__in=assigned))
 
     def active(self):
         """Applications that count toward the one-per-lot rule: drafts and submitted (not withdrawn)."""
@@ -360,6 +367,11 @@ ACTIVITY_ACTION_LABELS = {
     "put_on_reserve": _("Put on the reserve list"),
     "awarded": _("Grant awarded"),
     "status_changed": _("Status changed"),
+    # Review assignments (grants.services.reviews).
+    "reviewer_assigned": _("Reviewer assigned"),
+    "reviewer_removed": _("Reviewer removed"),
+    "no_conflict_declared": _("Reviewer declared no conflict of interest"),
+    "conflict_declared": _("Reviewer declared a conflict of interest"),
 }
 
 

@@ -100,6 +100,14 @@ class Call(ClusterableModel):
     accepted_languages = models.JSONField(
         _("accepted languages"), default=list, blank=True, help_text=_('Language codes, e.g. ["en", "mk"].')
     )
+    reviewers_from_other_countries = models.BooleanField(
+        _("reviewers from other countries only"),
+        default=False,
+        help_text=_(
+            "When ticked, no reviewer who belongs to an organisation in the applicant's country is assigned to an "
+            "application."
+        ),
+    )
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("deadline"))
     timezone = models.CharField(

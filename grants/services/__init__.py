@@ -4,5 +4,7 @@
 - :mod:`grants.services.errors`: ``ApplicationError``, ``ApplicationPermissionError``, ``TransitionNotAllowed``.
 - :mod:`grants.services.submission`: start, submit (with reference number and receipt) and withdraw.
 - :mod:`grants.services.drafts`: save a draft (fields, budget lines, co-applicants) without losing input.
+- :mod:`grants.services.reviews`: assign reviewers (by hand or automatically) and their conflict-of-interest
+  declarations.
 - :mod:`grants.services.attachments`: add and remove attachments (checked by content, size and total).
 """

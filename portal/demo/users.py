@@ -43,7 +43,8 @@ ROLES = [
     DemoRole("dag_coordinator", f"dag-coordinator@{DEMO_DOMAIN}", "Dario", "Coordinator", DAG_COORDINATORS_GROUP),
     DemoRole("dag_member", f"dag-member@{DEMO_DOMAIN}", "Mira", "Member", DAG_MEMBERS_GROUP),
     DemoRole("applicant", f"applicant@{DEMO_DOMAIN}", "Arben", "Applicant", APPLICANTS_GROUP),
-    DemoRole("reviewer", f"reviewer@{DEMO_DOMAIN}", "Rana", "Reviewer", REVIEWERS_GROUP),
+    # Reviewers must use two-factor sign-in like staff (portal.accounts.mfa.mfa_required_for).
+    DemoRole("reviewer", f"reviewer@{DEMO_DOMAIN}", "Rana", "Reviewer", REVIEWERS_GROUP, totp=True),
 ]
 
 # Model permissions of the staff group: (app_label, codename).
@@ -141,7 +142,7 @@ def ensure_demo_users(reset_passwords: bool = False) -> list[Credential]:
     """Create the demo users that are missing; return the secrets generated in this call.
 
     A new user gets a random password, a verified primary allauth ``EmailAddress``, its role group, and (for
-    staff and admin) a TOTP authenticator with a random secret. An existing user keeps its password and
+    staff, admin and reviewer) a TOTP authenticator with a random secret. An existing user keeps its password and
     authenticator unless ``reset_passwords`` is true, in which case both are replaced and returned.
     """
     from allauth.account.models import EmailAddress
