@@ -1,13 +1,14 @@
 """Roles carried by Django groups rather than by flags on the user.
 
-``REVIEWERS_GROUP`` (``"Reviewers"``, the group :mod:`portal.demo.users` creates): external evaluators of grant
+``REVIEWERS_GROUP`` (``"Reviewers"``; :mod:`portal.demo.users` creates the group): external evaluators of grant
 applications (issue 4, "a reviewer role"). Membership of the group makes a user a reviewer; it also makes
 two-factor sign-in compulsory for them (:func:`portal.accounts.mfa.mfa_required_for`).
 """
 
 from __future__ import annotations
 
-from portal.demo.users import REVIEWERS_GROUP
+#: Name of the Django group whose members are reviewers (external evaluators).
+REVIEWERS_GROUP = "Reviewers"
 
 __all__ = ["REVIEWERS_GROUP", "is_reviewer"]
 

@@ -12,13 +12,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from portal.accounts.roles import REVIEWERS_GROUP as ROLE_REVIEWERS_GROUP
+
 DEMO_DOMAIN = "demo.iwportal.org"
 
 STAFF_GROUP = "Programme staff"
 DAG_COORDINATORS_GROUP = "DAG coordinators"
 DAG_MEMBERS_GROUP = "DAG members"
 APPLICANTS_GROUP = "CSO applicants"
-REVIEWERS_GROUP = "Reviewers"
+REVIEWERS_GROUP = ROLE_REVIEWERS_GROUP  # one name for the role (portal.accounts.roles) and the demo group
 
 GROUPS = [STAFF_GROUP, DAG_COORDINATORS_GROUP, DAG_MEMBERS_GROUP, APPLICANTS_GROUP, REVIEWERS_GROUP]
 
