@@ -33,6 +33,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from community.models import OrganisationType
 from portal.models import Country
 
+from .formatting import call_country_code, format_eur, format_in_zone
 from .models import (
     Application,
     ApplicationActivity,
@@ -45,7 +46,6 @@ from .models import (
 )
 from .models.calls import ZERO
 from .permissions import can_view_application, can_view_attachment
-from .templatetags.call_tags import call_country_code, format_eur, format_in_zone
 
 # Fields of Call that are part of its published rules (see Call.rules_snapshot): frozen once the call opens.
 RULE_FIELDS = [

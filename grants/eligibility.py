@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from community.models import OrganisationType
+from grants.formatting import format_eur
 from portal.countries import display_name
 
 
@@ -35,14 +36,6 @@ class RuleResult:
     label: str
     met: bool
     reason: str
-
-
-def format_eur(amount) -> str:
-    """``amount`` (Decimal, str or None) as ``"EUR 50,000.00"`` in the active language's number format."""
-    if amount is None:
-        return ""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    return f"EUR {number_format(value, 2, use_l10n=True, force_grouping=True)}"
 
 
 def _decimal(value) -> Decimal | None:

@@ -29,8 +29,8 @@ from .admin_views import (
     ReadOnlyApplicationPolicy,
     ScreenApplicationView,
 )
+from .formatting import call_country_code, format_eur, format_in_zone
 from .models import PROPOSAL_FIELDS, Application, Call
-from .templatetags.call_tags import call_country_code, format_eur, format_in_zone
 
 
 class CallViewSet(ModelViewSet):

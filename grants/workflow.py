@@ -46,8 +46,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from grants.formatting import call_country_code, format_in_zone
 from grants.models import Application, ApplicationStatus
-from grants.templatetags.call_tags import call_country_code, format_in_zone
 
 APPLICANT = "applicant"
 STAFF = "staff"

@@ -27,7 +27,8 @@ from grants.models import Application, ApplicationActivity, ApplicationPartner, 
 from portal.models import Country
 from portal.sanitize import clean_plain_text
 
-from .submission import ApplicationError, _locked_application, _now, _require_member, _utc
+from .common import lock_application
+from .submission import ApplicationError, _now, _require_member, _utc
 
 #: Plain-text fields of :class:`grants.models.Application` an applicant may set, with their maximum length.
 TEXT_FIELDS: dict[str, int] = {
@@ -320,7 +321,7 @@ def save_draft(
     """
     now = _now(None)
     with transaction.atomic():
-        application = _locked_application(application_id)
+        application = lock_application(application_id)
         _require_member(user, application)
         if not application.is_editable:
             raise ApplicationError(_("This application was submitted; it can no longer be changed."), code="status")

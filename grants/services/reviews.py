@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from community.models import OrganisationMembership
 from grants.models import (
     Application,
-    ApplicationActivity,
     ApplicationStatus,
     Call,
     ConflictOfInterestDeclaration,
@@ -41,6 +40,7 @@ from grants.models import (
     ReviewAssignmentStatus,
 )
 from grants.models.reviews import CURRENT_ASSIGNMENT_STATUSES
+from grants.services.common import lock_application, log_activity
 from grants.services.errors import ApplicationError, ApplicationPermissionError
 from portal.accounts.roles import REVIEWERS_GROUP, is_reviewer
 from portal.sanitize import clean_plain_text
@@ -104,21 +104,6 @@ def _exclusion(application: Application, call: Call, links: _ReviewerLinks) -> s
     return None
 
 
-def _locked_application(application_id: int) -> Application:
-    try:
-        return (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("call", "organisation")
-            .get(pk=application_id)
-        )
-    except Application.DoesNotExist:
-        raise ApplicationError(_("This application does not exist."), code="not_found") from None
-
-
-def _log(application: Application, user, action: str, comment: str = "") -> None:
-    ApplicationActivity.objects.create(application=application, actor=user, action=action, comment=comment)
-
-
 def _assign(application: Application, reviewer, *, user, now: datetime.datetime) -> ReviewAssignment:
     """Create (or re-open a removed) assignment of ``reviewer`` to the locked ``application`` and log it."""
     existing = ReviewAssignment.objects.select_for_update().filter(application=application, reviewer=reviewer).first()
@@ -139,7 +124,7 @@ def _assign(application: Application, reviewer, *, user, now: datetime.datetime)
         assignment = ReviewAssignment.objects.create(
             application=application, reviewer=reviewer, assigned_by=user, assigned_at=now
         )
-    _log(application, user, "reviewer_assigned", _reviewer_name(reviewer))
+    log_activity(application, user, "reviewer_assigned", comment=_reviewer_name(reviewer))
     return assignment
 
 
@@ -157,7 +142,7 @@ def assign_reviewer(application_id: int, reviewer, *, user, now: datetime.dateti
     if not is_reviewer(reviewer):
         raise ApplicationError(_("This person is not a reviewer."), code="not_reviewer")
     with transaction.atomic():
-        application = _locked_application(application_id)
+        application = lock_application(application_id)
         if application.status not in REVIEWABLE_STATUSES:
             raise ApplicationError(
                 _("Reviewers can be assigned only to applications that are eligible or under review."),
@@ -260,7 +245,9 @@ def remove_reviewer(assignment_id: int, *, user, reason: str = "") -> ReviewAssi
         assignment.save(update_fields=["status"])
         comment = _reviewer_name(assignment.reviewer)
         reason = clean_plain_text(reason or "")[:MAX_STATEMENT_LENGTH].strip()
-        _log(assignment.application, user, "reviewer_removed", f"{comment}\n{reason}" if reason else comment)
+        log_activity(
+            assignment.application, user, "reviewer_removed", comment=f"{comment}\n{reason}" if reason else comment
+        )
         return assignment
 
 
@@ -324,5 +311,5 @@ def declare_conflict(
             declared_at=now,
         )
         action = "conflict_declared" if has_conflict else "no_conflict_declared"
-        _log(assignment.application, reviewer, action, _reviewer_name(reviewer))
+        log_activity(assignment.application, reviewer, action, comment=_reviewer_name(reviewer))
         return assignment

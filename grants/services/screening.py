@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from grants.eligibility import check_eligibility, format_eur
+from grants.eligibility import check_eligibility
+from grants.formatting import format_eur
 from grants.models import (
     Application,
     ApplicationStatus,
@@ -30,12 +31,12 @@ from grants.models import (
     EligibilityCheckItem,
     ScreeningOutcome,
 )
+from grants.services.common import lock_application
 from grants.services.errors import ApplicationError, ApplicationPermissionError
 from grants.services.submission import (
     _amount_problems,
     _document_problems,
     _lead_members,
-    _locked_application,
     receipt_context,
 )
 from grants.services.workflow import MAX_COMMENT_LENGTH, transition
@@ -184,7 +185,7 @@ def record_screening(
         raise ApplicationPermissionError(_("Only staff may screen applications."), code="forbidden")
     comment = clean_plain_text(comment or "")[:MAX_COMMENT_LENGTH].strip()
     with transaction.atomic():
-        application = _locked_application(application_id)
+        application = lock_application(application_id)
         existing = EligibilityCheck.objects.filter(application=application).first()
         if existing is not None and application.status in (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE):
             return existing

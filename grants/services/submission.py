@@ -29,18 +29,18 @@ from django.utils.translation import ngettext
 
 from community.models import Organisation
 from community.permissions import is_organisation_member
-from grants.eligibility import check_eligibility, format_eur
+from grants.eligibility import check_eligibility
+from grants.formatting import call_country_code, format_eur, format_in_zone
 from grants.models import (
     Application,
-    ApplicationActivity,
     ApplicationStatus,
     Attachment,
     Call,
     ReferenceSequence,
 )
+from grants.services.common import lock_application, log_activity
 from grants.services.errors import ApplicationError, ApplicationPermissionError
 from grants.services.workflow import apply_transition
-from grants.templatetags.call_tags import call_country_code, format_in_zone
 from portal.notifications import notify
 from portal.sanitize import clean_plain_text
 
@@ -100,29 +100,6 @@ def _require_member(user, application: Application) -> None:
         raise ApplicationPermissionError(
             _("Only members of the lead applicant organisation may do this."), code="forbidden"
         )
-
-
-def _locked_application(application_id: int) -> Application:
-    """The application row locked for update (only that row), with its call, lot, rules and lead organisation."""
-    try:
-        return (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("call__country", "lot", "rules_version", "organisation__country")
-            .get(pk=application_id)
-        )
-    except Application.DoesNotExist:
-        raise ApplicationError(_("This application does not exist."), code="not_found") from None
-
-
-def _log(application: Application, user, action: str, from_status: str = "", comment: str = "") -> None:
-    ApplicationActivity.objects.create(
-        application=application,
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        from_status=from_status,
-        to_status=application.status,
-        comment=comment,
-    )
 
 
 # --- start -----------------------------------------------------------------------------------------------------
@@ -193,7 +170,7 @@ def start_application(*, user, call: Call, lot, organisation: Organisation, star
             language=languages[0] if len(languages) == 1 else "",
             start_token=start_token,
         )
-        _log(application, user, "created")
+        log_activity(application, user, "created", to_status=application.status)
     return application
 
 
@@ -492,7 +469,7 @@ def submit_application(application_id: int, *, user, now: datetime.datetime | No
     """
     now = _now(now)
     with transaction.atomic():
-        application = _locked_application(application_id)
+        application = lock_application(application_id)
         _require_member(user, application)
         if application.status == ApplicationStatus.SUBMITTED:
             return application
@@ -537,7 +514,7 @@ def withdraw_application(
     """
     now = _now(now)
     with transaction.atomic():
-        application = _locked_application(application_id)
+        application = lock_application(application_id)
         _require_member(user, application)
         if application.status == ApplicationStatus.WITHDRAWN:
             return application

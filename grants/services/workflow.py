@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from community.permissions import is_organisation_member
 from grants.models import Application, ApplicationActivity, ApplicationStatus
+from grants.services.common import lock_application
 from grants.services.errors import ApplicationError, ApplicationPermissionError, TransitionNotAllowed
 from grants.workflow import APPLICANT, STAFF, TRANSITIONS, Transition
 from portal.sanitize import clean_plain_text
@@ -117,7 +118,7 @@ def transition(
     from grants.services import submission
 
     with transaction.atomic():
-        application = submission._locked_application(application_id)
+        application = lock_application(application_id)
         if application.status == to_status:
             may = frozenset().union(*(t.roles for (_f, target), t in TRANSITIONS.items() if target == to_status))
             if not may & user_roles(user, application):

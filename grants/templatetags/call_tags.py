@@ -10,33 +10,14 @@
 """
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language_info, gettext, ngettext, pgettext
 
-from portal.countries import zone_display_name
+from grants.formatting import call_country_code, format_eur, format_in_zone
 
 register = template.Library()
-
-
-def format_in_zone(when: datetime | None, zone_name: str, country_code: str | None = None) -> str:
-    """``when`` (aware, any zone) shown in ``zone_name`` (IANA) as "16 July 2025, 16:00 (Europe/Skopje, CEST)".
-
-    ``country_code`` (ISO) is the country of the call: a Kosovo call shows "(Kosovo, CET)" rather than the tz
-    database's ``Europe/Belgrade`` (:func:`portal.countries.zone_display_name`).
-
-    The date uses the active language's month names; the zone abbreviation is the one in force on that date
-    (CET in winter, CEST in summer; "+03" for Istanbul, which has no letter abbreviation). Empty string for None.
-    """
-    if when is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    local = when.astimezone(ZoneInfo(zone_name))
-    text = formats.date_format(local, "j F Y, H:i")
-    return f"{text} ({zone_display_name(zone_name, country_code)}, {local.tzname()})"
 
 
 @register.filter
@@ -54,31 +35,12 @@ def in_zone(when, zone) -> str:
     return format_in_zone(when, zone)
 
 
-def call_country_code(call) -> str | None:
-    """ISO code of ``call``'s country (None for a regional call). Select ``country`` with the call in lists."""
-    return call.country.code if call.country_id else None
-
-
 @register.filter
 def iso_utc(when) -> str:
     """An aware datetime as ISO 8601 in UTC (for ``<time datetime>`` and data attributes); "" for None."""
     if when is None:
         return ""
     return when.astimezone(UTC).isoformat()
-
-
-def format_eur(amount) -> str:
-    """``Decimal("44000")`` → "EUR 44,000.00" (two decimals, thousands grouped as the active language does).
-
-    None or a non-number gives "".
-    """
-    if amount is None or amount == "":
-        return ""
-    try:
-        value = Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    return "EUR " + formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 @register.filter

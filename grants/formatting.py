@@ -1,0 +1,48 @@
+"""How the sub-granting app writes money and times for people: one place for pages, services, mails and admin.
+
+Template filters wrapping these live in :mod:`grants.templatetags.call_tags`.
+"""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils import formats
+
+from portal.countries import zone_display_name
+
+
+def format_in_zone(when: datetime | None, zone_name: str, country_code: str | None = None) -> str:
+    """``when`` (aware, any zone) shown in ``zone_name`` (IANA) as "16 July 2025, 16:00 (Europe/Skopje, CEST)".
+
+    ``country_code`` (ISO) is the country of the call: a Kosovo call shows "(Kosovo, CET)" rather than the tz
+    database's ``Europe/Belgrade`` (:func:`portal.countries.zone_display_name`).
+
+    The date uses the active language's month names; the zone abbreviation is the one in force on that date
+    (CET in winter, CEST in summer; "+03" for Istanbul, which has no letter abbreviation). Empty string for None.
+    """
+    if when is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    local = when.astimezone(ZoneInfo(zone_name))
+    text = formats.date_format(local, "j F Y, H:i")
+    return f"{text} ({zone_display_name(zone_name, country_code)}, {local.tzname()})"
+
+
+def call_country_code(call) -> str | None:
+    """ISO code of ``call``'s country (None for a regional call). Select ``country`` with the call in lists."""
+    return call.country.code if call.country_id else None
+
+
+def format_eur(amount) -> str:
+    """``Decimal("44000")`` → "EUR 44,000.00" (two decimals, thousands grouped as the active language does).
+
+    None or a non-number gives "".
+    """
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    return "EUR " + formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
