@@ -35,8 +35,8 @@ from portal.models import Country
 
 from .formatting import call_country_code, format_eur, format_in_zone
 from .models import (
+    ActivityLog,
     Application,
-    ApplicationActivity,
     ApplicationPartner,
     ApplicationStatus,
     Attachment,
@@ -293,7 +293,7 @@ class ApplicationInspectView(InspectView):
                 "budget_lines",
                 Prefetch("partners", queryset=ApplicationPartner.objects.select_related("organisation__country")),
                 Prefetch("attachments", queryset=Attachment.objects.select_related("document")),
-                Prefetch("activity_log", queryset=ApplicationActivity.objects.select_related("actor")),
+                Prefetch("activity_log", queryset=ActivityLog.objects.select_related("actor")),
                 "eligibility_check__items",
             ),
             pk=self.pk,

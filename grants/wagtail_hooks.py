@@ -92,12 +92,15 @@ class CallViewSet(ModelViewSet):
             ObjectList([InlinePanel("lots", label=_("Lots"), min_num=1)], heading=_("Lots")),
             ObjectList(
                 [
-                    FieldPanel("pass_mark"),
+                    FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("score_spread_threshold")]),
+                    FieldPanel("reviews_per_application"),
                     FieldPanel("reviewers_from_other_countries"),
+                    FieldPanel("share_scores_with_applicants"),
                     InlinePanel("criteria", label=_("Evaluation criteria")),
                 ],
                 heading=_("Evaluation"),
             ),
+            ObjectList([InlinePanel("reference_costs", label=_("Reference unit costs"))], heading=_("Reference costs")),
             ObjectList([InlinePanel("required_documents", label=_("Required documents"))], heading=_("Documents")),
         ],
         base_form_class=CallAdminForm,

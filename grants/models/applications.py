@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import OrganisationMembership
 
-from .calls import ZERO, money
+from .calls import ZERO, BudgetCategory, money
 from .reviews import ReviewAssignment
 
 #: The proposal fields an applicant fills in (text and figures), in form order.
@@ -147,6 +147,17 @@ class Application(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     start_token = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Review aggregates, kept by grants.services.scoring each time a review is submitted (issue 4, item 4):
+    # ``score`` is the mean of the submitted reviews' totals (weighted points), ``score_spread`` the gap between
+    # the highest and lowest total, ``score_flags`` a list of codes of grants.services.scoring.FLAG_LABELS.
+    score = models.DecimalField(
+        _("score (points)"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
+    score_spread = models.DecimalField(
+        _("spread between reviewers (points)"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
+    submitted_review_count = models.PositiveSmallIntegerField(_("submitted reviews"), default=0, editable=False)
+    score_flags = models.JSONField(_("score flags"), default=list, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -157,6 +168,7 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["call", "status"]),
             models.Index(fields=["organisation", "lot"]),
+            models.Index(fields=["call", "lot", "score"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -195,16 +207,6 @@ class Application(models.Model):
             total=Sum("total_eur", default=ZERO), co_financing=Sum("co_financing_eur", default=ZERO)
         )
         return totals
-
-
-class BudgetCategory(models.TextChoices):
-    STAFF = "staff", _("Staff and experts")
-    TRAVEL = "travel", _("Travel and subsistence")
-    EVENTS = "events", _("Events and meetings")
-    SERVICES = "services", _("Services and subcontracting")
-    COMMUNICATION = "communication", _("Communication and publications")
-    EQUIPMENT = "equipment", _("Equipment and supplies")
-    OTHER = "other", _("Other costs")
 
 
 class BudgetLine(models.Model):
@@ -317,7 +319,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ApplicationActivity(models.Model):
+class ActivityLog(models.Model):
     """Activity log of an application: who did what when (status changes, uploads, comments), for staff."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="activity_log")
@@ -349,7 +351,7 @@ class ApplicationActivity(models.Model):
         return f"{_status_label(self.from_status)} → {_status_label(self.to_status)}"
 
 
-#: Labels of the ``ApplicationActivity.action`` codes written by :mod:`grants.services` (staff inspect view).
+#: Labels of the ``ActivityLog.action`` codes written by :mod:`grants.services` (staff inspect view).
 ACTIVITY_ACTION_LABELS = {
     "created": _("Application started"),
     "saved": _("Draft saved"),

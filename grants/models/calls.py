@@ -108,6 +108,25 @@ class Call(ClusterableModel):
             "application."
         ),
     )
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviews per application"), default=2, validators=[MinValueValidator(1)]
+    )
+    score_spread_threshold = models.DecimalField(
+        _("score spread for a third review (points)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(ZERO)],
+        help_text=_(
+            "When two reviewers' totals differ by more than this many points, the application is flagged for a "
+            "third review."
+        ),
+    )
+    share_scores_with_applicants = models.BooleanField(
+        _("show applicants their scores and reviewers' comments"),
+        default=False,
+        help_text=_("Reviewers' names are never shown to applicants."),
+    )
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("deadline"))
     timezone = models.CharField(
@@ -200,12 +219,18 @@ class Call(ClusterableModel):
         if frozen is None:
             return []
         snapshot = self.rules_snapshot() if snapshot is None else snapshot
-        return sorted(key for key in set(frozen) | set(snapshot) if frozen.get(key) != snapshot.get(key))
+        # A key that a version stored before it existed lacks was not part of the rules published then.
+        return sorted(key for key in frozen if frozen.get(key) != snapshot.get(key))
 
     @classmethod
     def rule_label(cls, key: str) -> str:
         """The translated name of rule ``key`` of :meth:`rules_snapshot` (a field's verbose name, or the relation's)."""
-        relations = {"lots": _("lots"), "criteria": _("evaluation criteria"), "documents": _("required documents")}
+        relations = {
+            "lots": _("lots"),
+            "criteria": _("evaluation criteria"),
+            "documents": _("required documents"),
+            "reference_costs": _("reference unit costs"),
+        }
         if key in relations:
             return str(relations[key])
         try:
@@ -246,7 +271,13 @@ class Call(ClusterableModel):
                        "min_co_financing_percent": "0.00", "languages": [...]}],
              "criteria": [{"id": 1, "name": ..., "weight": "30.00", "max_score": 5,
                            "eliminatory_threshold": "15.00" | None, "allow_not_applicable": False}],
-             "documents": [{"id": 1, "code": ..., "name": ..., "required": True, "cross_border_only": False}]}
+             "documents": [{"id": 1, "code": ..., "name": ..., "required": True, "cross_border_only": False}],
+             "reviews_per_application": 2, "score_spread_threshold": "20.00",
+             "share_scores_with_applicants": False,
+             "reference_costs": [{"id": 1, "category": "staff" | "", "unit": "day", "description": ...,
+                                  "max_unit_cost": "150.00"}]}
+
+        Versions stored before a key existed lack it: readers use ``rules.get(key, default)``.
         """
 
         def dec(value):
@@ -307,6 +338,19 @@ class Call(ClusterableModel):
                     "cross_border_only": d.cross_border_only,
                 }
                 for d in self.required_documents.all()
+            ],
+            "reviews_per_application": self.reviews_per_application,
+            "score_spread_threshold": dec(self.score_spread_threshold),
+            "share_scores_with_applicants": self.share_scores_with_applicants,
+            "reference_costs": [
+                {
+                    "id": r.pk,
+                    "category": r.category,
+                    "unit": r.unit,
+                    "description": r.description,
+                    "max_unit_cost": dec(r.max_unit_cost_eur),
+                }
+                for r in self.reference_costs.all()
             ],
         }
 
@@ -445,3 +489,42 @@ class RequiredDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BudgetCategory(models.TextChoices):
+    """Categories of budget lines (applications) and of the call's reference unit costs."""
+
+    STAFF = "staff", _("Staff and experts")
+    TRAVEL = "travel", _("Travel and subsistence")
+    EVENTS = "events", _("Events and meetings")
+    SERVICES = "services", _("Services and subcontracting")
+    COMMUNICATION = "communication", _("Communication and publications")
+    EQUIPMENT = "equipment", _("Equipment and supplies")
+    OTHER = "other", _("Other costs")
+
+
+class ReferenceUnitCost(models.Model):
+    """A reference unit cost the call publishes (e.g. a trainer's day at most EUR 150): budget lines of the same
+    unit (and category, when given) above ``max_unit_cost_eur`` are flagged to staff before they decide (issue 4,
+    item 7). Units are compared case-insensitively."""
+
+    call = ParentalKey(Call, on_delete=models.CASCADE, related_name="reference_costs")
+    category = models.CharField(
+        _("budget category"),
+        max_length=20,
+        choices=BudgetCategory.choices,
+        blank=True,
+        help_text=_("Leave empty to apply to every category."),
+    )
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("e.g. day, month, event"))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    max_unit_cost_eur = models.DecimalField(_("reference unit cost (EUR)"), **money)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["call", "sort_order", "pk"]
+        verbose_name = _("reference unit cost")
+        verbose_name_plural = _("reference unit costs")
+
+    def __str__(self):
+        return f"{self.unit}: {self.max_unit_cost_eur}"

@@ -9,7 +9,7 @@ Rules (from the call's published rules and the portal settings):
 - One file per required document of the call: uploading again for the same document replaces the file. Files not
   tied to a required document (``document=None``, "other") may be several.
 - Files go to the private storage under generated keys (:func:`grants.models.applications.attachment_key`); the
-  stored name is the normalised one. Each change is logged as :class:`~grants.models.ApplicationActivity`.
+  stored name is the normalised one. Each change is logged as :class:`~grants.models.ActivityLog`.
 
 Errors: :class:`~django.core.exceptions.PermissionDenied` when the user is not a member of the lead organisation
 (staff included: they read applications, never change them); :class:`~django.core.exceptions.ValidationError`
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from community.permissions import is_organisation_member
 
 from ..files import format_megabytes, inspect_upload
-from ..models import Application, ApplicationActivity, Attachment, RequiredDocument
+from ..models import ActivityLog, Application, Attachment, RequiredDocument
 from ..permissions import can_edit_application
 
 logger = logging.getLogger(__name__)
@@ -125,9 +125,7 @@ def add_attachment(application_id: int, *, user, uploaded_file, document: Requir
             comment = f"{document.code if document else 'other'}: {name}"
             if replaced:
                 comment += " (replaces " + ", ".join(a.original_name for a in replaced) + ")"
-            ApplicationActivity.objects.create(
-                application=application, actor=user, action=ACTION_ADDED, comment=comment
-            )
+            ActivityLog.objects.create(application=application, actor=user, action=ACTION_ADDED, comment=comment)
     except BaseException:
         if stored_key:
             _delete_stored(storage, stored_key)
@@ -150,7 +148,7 @@ def remove_attachment(attachment_id: int, *, user) -> None:
         attachment = Attachment.objects.select_related("document").get(pk=attachment_id)
         key = attachment.file.name
         label = attachment.document.code if attachment.document else "other"
-        ApplicationActivity.objects.create(
+        ActivityLog.objects.create(
             application=application,
             actor=user,
             action=ACTION_REMOVED,

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from grants.models import Application, ApplicationActivity
+from grants.models import ActivityLog, Application
 
 from .errors import ApplicationError
 
@@ -27,7 +27,7 @@ def log_activity(
     application: Application, user, action: str, *, from_status: str = "", to_status: str = "", comment: str = ""
 ) -> None:
     """Write one activity-log row of ``application``: ``user`` (stored as None when anonymous) did ``action``."""
-    ApplicationActivity.objects.create(
+    ActivityLog.objects.create(
         application=application,
         actor=user if getattr(user, "is_authenticated", False) else None,
         action=action,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import Organisation
-from grants.models import Application, ApplicationActivity, ApplicationPartner, BudgetLine
+from grants.models import ActivityLog, Application, ApplicationPartner, BudgetLine
 from portal.models import Country
 from portal.sanitize import clean_plain_text
 
@@ -277,11 +277,11 @@ def _partners(application: Application, rows: list[dict], user, errors: list[str
 
 
 def _log_save(application: Application, user, now) -> None:
-    recent = ApplicationActivity.objects.filter(
+    recent = ActivityLog.objects.filter(
         application=application, actor=user, action="saved", created_at__gte=now - SAVE_LOG_INTERVAL
     ).exists()
     if not recent:
-        ApplicationActivity.objects.create(
+        ActivityLog.objects.create(
             application=application,
             actor=user,
             action="saved",

@@ -13,7 +13,7 @@ applicant organisation's country). A reviewer who declared a conflict of interes
 application again.
 
 Each step locks what it changes, runs in one transaction and writes an
-:class:`~grants.models.ApplicationActivity` entry (staff only see the log; reviewers' identities never reach
+:class:`~grants.models.ActivityLog` entry (staff only see the log; reviewers' identities never reach
 applicants). Errors: :class:`~grants.services.errors.ApplicationPermissionError` (not staff / not the
 assignment's reviewer; views answer 404), :class:`~grants.services.errors.ApplicationError` with ``code``
 ``"not_found"``, ``"not_reviewer"``, ``"status"``, ``"excluded"``, ``"conflicted"``, ``"declared"`` or

@@ -2,7 +2,7 @@
 
 Every function here validates, locks the rows it changes (``select_for_update``), changes state in one
 ``transaction.atomic`` (status changes through :func:`grants.services.workflow.apply_transition`, the workflow
-table's one choke point), writes :class:`grants.models.ApplicationActivity` and queues mail with
+table's one choke point), writes :class:`grants.models.ActivityLog` and queues mail with
 :func:`portal.notifications.notify` (written in the same transaction, sent after commit).
 
 Rules are read from the application's :class:`grants.models.CallRulesVersion` (the rules published when it was

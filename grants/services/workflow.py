@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.permissions import is_organisation_member
-from grants.models import Application, ApplicationActivity, ApplicationStatus
+from grants.models import ActivityLog, Application, ApplicationStatus
 from grants.services.common import lock_application
 from grants.services.errors import ApplicationError, ApplicationPermissionError, TransitionNotAllowed
 from grants.workflow import APPLICANT, STAFF, TRANSITIONS, Transition
@@ -67,7 +67,7 @@ def apply_transition(
     checks ``user`` holds one of its roles (else :class:`ApplicationPermissionError`), that a required comment is
     given and the guard allows it at ``now`` (default: the server's clock, UTC) (else :class:`ApplicationError`);
     then sets the status, saves it with ``update_fields`` (other fields the caller changed on the instance) and
-    logs an :class:`ApplicationActivity` (action = the transition's name, from, to, comment, actor). Nothing is
+    logs an :class:`ActivityLog` (action = the transition's name, from, to, comment, actor). Nothing is
     written when anything is refused. Does not handle replays: see :func:`transition`.
     """
     now = now if now is not None else timezone.now()
@@ -89,7 +89,7 @@ def apply_transition(
         raise ApplicationError(refusal, code="guard")
     application.status = to_status
     application.save(update_fields=list(dict.fromkeys(["status", *update_fields, "updated_at"])))
-    ApplicationActivity.objects.create(
+    ActivityLog.objects.create(
         application=application,
         actor=user,
         action=step.name,

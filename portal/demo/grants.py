@@ -456,7 +456,7 @@ def ensure_mk_applications(call, organisations: dict) -> int:
     many were created in this run. The reference sequence is moved past the numbers used."""
     Application = _model("grants.Application")
     BudgetLine = _model("grants.BudgetLine")
-    ApplicationActivity = _model("grants.ApplicationActivity")
+    ActivityLog = _model("grants.ActivityLog")
     ReferenceSequence = _model("grants.ReferenceSequence")
     rules = call.current_rules()
     created = 0
@@ -494,7 +494,7 @@ def ensure_mk_applications(call, organisations: dict) -> int:
                 unit_cost_eur=cost,
                 sort_order=order,
             )
-        ApplicationActivity.objects.create(
+        ActivityLog.objects.create(
             application=application, action="submitted", from_status="draft", to_status="submitted"
         )
         created += 1

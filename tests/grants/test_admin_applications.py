@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Application, ApplicationActivity, ApplicationStatus, Attachment
+from grants.models import ActivityLog, Application, ApplicationStatus, Attachment
 from tests.community.factories import OrganisationFactory
 from tests.grants.factories import ApplicationFactory, ApplicationPartnerFactory, BudgetLineFactory, open_call
 from tests.portal.factories import CountryFactory, UserFactory
@@ -153,7 +153,7 @@ def test_inspect_view_shows_fields_budget_partners_attachments_and_activity(clie
         size_bytes=2048,
         sha256="0" * 64,
     )
-    ApplicationActivity.objects.create(
+    ActivityLog.objects.create(
         application=application, action="submitted", from_status="draft", to_status="submitted", actor=reader
     )
     client.force_login(reader)

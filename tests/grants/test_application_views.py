@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from grants.models import Application, ApplicationActivity, ApplicationStatus, Attachment
+from grants.models import ActivityLog, Application, ApplicationStatus, Attachment
 from grants.services.submission import check_submission, submit_application
 from portal.notifications.models import OutboxMessage
 from tests.community.factories import OrganisationFactory, member_of
@@ -479,7 +479,7 @@ def test_submit_then_replay_gives_the_same_receipt_and_one_submission(client):
     assert second.status_code == 302 and second["Location"] == receipt_url
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
-    assert ApplicationActivity.objects.filter(application=application, action="submitted").count() == 1
+    assert ActivityLog.objects.filter(application=application, action="submitted").count() == 1
     receipt = client.get(receipt_url)
     html = _assert_page_ok(receipt)
     assert application.reference in html
@@ -533,7 +533,7 @@ def test_withdraw_needs_confirmation_and_keeps_the_reason(client):
     application.refresh_from_db()
     assert confirmed.status_code == 302
     assert application.status == ApplicationStatus.WITHDRAWN
-    assert ApplicationActivity.objects.filter(application=application, comment__contains="Partner left").exists()
+    assert ActivityLog.objects.filter(application=application, comment__contains="Partner left").exists()
     again = client.post(url, {"confirm": "on"})
     assert again.status_code == 302  # already withdrawn: back to the read-only page, no error
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from community.models import OrganisationMembership
-from grants.models import Application, ApplicationActivity, ApplicationStatus, Attachment
+from grants.models import ActivityLog, Application, ApplicationStatus, Attachment
 from grants.services.attachments import add_attachment, remove_attachment
 from tests.community.factories import member_of
 from tests.grants.factories import ApplicationFactory, RequiredDocumentFactory
@@ -65,7 +65,7 @@ def test_member_adds_a_file_stored_privately_under_a_generated_key(application, 
     assert _stored_files(private_storage) == [attachment.file.name]
     with private_storage.open(attachment.file.name) as stored:
         assert stored.read() == data
-    activity = ApplicationActivity.objects.get(application=application)
+    activity = ActivityLog.objects.get(application=application)
     assert activity.action == "attachment_added" and activity.actor == member
     assert "registration-certificate" in activity.comment
 
@@ -89,7 +89,7 @@ def test_uploading_again_for_a_document_replaces_the_file(
     assert list(application.attachments.filter(document=document)) == [second]
     assert _stored_files(private_storage) == [second.file.name]
     assert first_key != second.file.name
-    comments = list(ApplicationActivity.objects.filter(application=application).values_list("comment", flat=True))
+    comments = list(ActivityLog.objects.filter(application=application).values_list("comment", flat=True))
     assert "replaces v1.pdf" in comments[-1]
 
 
@@ -125,7 +125,7 @@ def test_failed_upload_writes_nothing(application, member, private_storage, name
         add_attachment(application.pk, user=member, uploaded_file=upload(name, data), document=document)
     assert _snapshot(application) == before
     assert not Attachment.objects.exists()
-    assert not ApplicationActivity.objects.exists()
+    assert not ActivityLog.objects.exists()
     assert _stored_files(private_storage) == []
 
 
@@ -142,7 +142,7 @@ def test_database_error_after_storing_removes_the_stored_file(application, membe
     def broken_create(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ApplicationActivity.objects, "create", broken_create)
+    monkeypatch.setattr(ActivityLog.objects, "create", broken_create)
     with pytest.raises(RuntimeError):
         add_attachment(application.pk, user=member, uploaded_file=upload("a.pdf", pdf_bytes()))
     assert not Attachment.objects.exists()
@@ -209,7 +209,7 @@ def test_member_removes_a_file_and_its_stored_copy(
         remove_attachment(attachment.pk, user=member)
     assert not Attachment.objects.exists()
     assert _stored_files(private_storage) == []
-    assert list(ApplicationActivity.objects.values_list("action", flat=True)) == [
+    assert list(ActivityLog.objects.values_list("action", flat=True)) == [
         "attachment_added",
         "attachment_removed",
     ]

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from community.models import Organisation
-from grants.models import ApplicationActivity, ApplicationStatus
+from grants.models import ActivityLog, ApplicationStatus
 from grants.services.drafts import save_draft
 from grants.services.submission import ApplicationError, ApplicationPermissionError, submit_application
 from tests.community.factories import OrganisationFactory, member_of
@@ -221,4 +221,4 @@ def test_saves_are_logged_once_per_interval():
     with time_machine.travel(start + datetime.timedelta(minutes=11), tick=False):
         save_draft(application.pk, user=user, fields={"title": "Three"})
 
-    assert ApplicationActivity.objects.filter(application=application, action="saved").count() == 2
+    assert ActivityLog.objects.filter(application=application, action="saved").count() == 2

@@ -114,14 +114,12 @@ def test_staff_list_in_turkish_names_the_country_column_and_shows_submission_in_
 
 
 def test_staff_inspect_shows_activity_and_people_in_the_staff_language_not_codes(client, staff_user):
-    from grants.models import ApplicationActivity, ApplicationStatus
+    from grants.models import ActivityLog, ApplicationStatus
 
     application = ApplicationFactory(status=ApplicationStatus.SUBMITTED, reference="IW-MK-2026-002")
-    ApplicationActivity.objects.create(application=application, action="created", to_status="draft")
-    ApplicationActivity.objects.create(
-        application=application, action="submitted", from_status="draft", to_status="submitted"
-    )
-    ApplicationActivity.objects.create(application=application, action="attachment_added", comment="statute: a.pdf")
+    ActivityLog.objects.create(application=application, action="created", to_status="draft")
+    ActivityLog.objects.create(application=application, action="submitted", from_status="draft", to_status="submitted")
+    ActivityLog.objects.create(application=application, action="attachment_added", comment="statute: a.pdf")
     client.force_login(_staff_with_view(staff_user, "tr"))
 
     html = client.get(reverse("grants_applications:inspect", args=[application.pk])).content.decode()
@@ -135,9 +133,9 @@ def test_staff_inspect_shows_activity_and_people_in_the_staff_language_not_codes
 
 
 def test_unknown_activity_codes_are_shown_as_stored():
-    from grants.models import ApplicationActivity
+    from grants.models import ActivityLog
 
-    entry = ApplicationActivity(action="imported", from_status="", to_status="archived")
+    entry = ActivityLog(action="imported", from_status="", to_status="archived")
     assert entry.get_action_display() == "imported"
     assert entry.get_status_change_display() == "— → archived"
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from community.models import OrganisationMembership
 from grants.models import (
+    ActivityLog,
     Application,
-    ApplicationActivity,
     ApplicationStatus,
     ConflictOfInterestDeclaration,
     ReviewAssignment,
@@ -82,7 +82,7 @@ def test_staff_assigns_a_reviewer_pending_the_conflict_of_interest_declaration(s
     assert assignment.status == ReviewAssignmentStatus.PENDING_DECLARATION
     assert assignment.assigned_by == staff
     assert assignment.declared_at is None
-    log = ApplicationActivity.objects.get(application=application, action="reviewer_assigned")
+    log = ActivityLog.objects.get(application=application, action="reviewer_assigned")
     assert log.actor == staff and reviewer.email in log.comment
     assert can_assign_reviewers(staff, application.call)
 
@@ -92,7 +92,7 @@ def test_assigning_twice_keeps_one_assignment_and_one_log_entry(staff, applicati
     second = assign_reviewer(application.pk, reviewer, user=staff)
     assert first.pk == second.pk
     assert ReviewAssignment.objects.count() == 1
-    assert ApplicationActivity.objects.filter(action="reviewer_assigned").count() == 1
+    assert ActivityLog.objects.filter(action="reviewer_assigned").count() == 1
 
 
 @pytest.mark.parametrize("who", ["member", "reviewer", "plain"])
@@ -249,7 +249,7 @@ def test_no_conflict_of_interest_declared_accepts_the_assignment(staff, applicat
         application,
         False,
     )
-    assert ApplicationActivity.objects.filter(action="no_conflict_declared", actor=reviewer).count() == 1
+    assert ActivityLog.objects.filter(action="no_conflict_declared", actor=reviewer).count() == 1
     assert can_open_for_review(reviewer, application)
     assert not can_declare_conflict(reviewer, assignment)
 
@@ -262,7 +262,7 @@ def test_declaring_a_conflict_of_interest_keeps_the_record_and_ends_the_assignme
     assert assignment.status == ReviewAssignmentStatus.CONFLICTED
     declaration = ConflictOfInterestDeclaration.objects.get(reviewer=reviewer, application=application)
     assert declaration.has_conflict and declaration.statement == "Former board member"
-    assert ApplicationActivity.objects.filter(action="conflict_declared").count() == 1
+    assert ActivityLog.objects.filter(action="conflict_declared").count() == 1
     assert not ReviewAssignment.objects.current().filter(reviewer=reviewer).exists()
     with pytest.raises(ApplicationError) as error:
         assign_reviewer(application.pk, reviewer, user=staff)
@@ -298,7 +298,7 @@ def test_a_removed_reviewer_no_longer_sees_the_application(staff, application, r
     remove_reviewer(assignment.pk, user=staff, reason="Too slow")
     assert not can_view_application(reviewer, application)
     assert not Application.objects.visible_to(reviewer).exists()
-    assert ApplicationActivity.objects.filter(action="reviewer_removed").count() == 1
+    assert ActivityLog.objects.filter(action="reviewer_removed").count() == 1
 
 
 # --- visibility --------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from grants.models import (
-    ApplicationActivity,
+    ActivityLog,
     ApplicationStatus,
     EligibilityCheck,
     EligibilityCheckItem,
@@ -117,7 +117,7 @@ def test_all_met_makes_the_application_eligible_logs_it_and_mails_nobody(staff):
     assert check.outcome == ScreeningOutcome.ELIGIBLE and check.checked_by == staff and check.checked_at == after
     assert list(check.items.values_list("code", flat=True)) == RULE_CODES
     assert all(check.items.values_list("met", flat=True))
-    entry = ApplicationActivity.objects.get(application=application, action="found_eligible")
+    entry = ActivityLog.objects.get(application=application, action="found_eligible")
     assert (entry.actor, entry.from_status, entry.to_status) == (staff, "submitted", "eligible")
     assert not ineligible_mails(application).exists()
 
@@ -130,7 +130,7 @@ def test_one_unmet_rule_makes_it_ineligible_mails_the_reason_and_logs_it(staff):
     assert application.status == ApplicationStatus.INELIGIBLE
     assert check.outcome == ScreeningOutcome.INELIGIBLE
     assert check.items.get(code="documents").reason == "The registration certificate is unsigned."
-    entry = ApplicationActivity.objects.get(application=application, action="found_ineligible")
+    entry = ActivityLog.objects.get(application=application, action="found_ineligible")
     assert "The registration certificate is unsigned." in entry.comment and "Ask us if unclear." in entry.comment
     [mail] = ineligible_mails(application)
     assert mail.recipient == applicant.email
@@ -172,7 +172,7 @@ def test_replay_makes_one_check_one_log_entry_and_one_mail(staff):
     assert first.pk == second.pk
     assert EligibilityCheck.objects.filter(application=application).count() == 1
     assert EligibilityCheckItem.objects.filter(eligibility_check__application=application).count() == len(RULE_CODES)
-    assert ApplicationActivity.objects.filter(application=application, action="found_ineligible").count() == 1
+    assert ActivityLog.objects.filter(application=application, action="found_ineligible").count() == 1
     assert ineligible_mails(application).count() == 1
 
 

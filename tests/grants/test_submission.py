@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from community.models import OrganisationMembership
-from grants.models import Application, ApplicationActivity, ApplicationStatus, Attachment, ReferenceSequence
+from grants.models import ActivityLog, Application, ApplicationStatus, Attachment, ReferenceSequence
 from grants.services.submission import (
     ApplicationError,
     ApplicationPermissionError,
@@ -95,7 +95,7 @@ def test_start_creates_a_draft_under_the_frozen_rules():
     assert application.rules_version.rules == call.rules_snapshot()
     assert call.rules_frozen_at is not None
     assert application.created_by == user
-    assert ApplicationActivity.objects.get(application=application).action == "created"
+    assert ActivityLog.objects.get(application=application).action == "created"
 
 
 def test_start_refuses_a_non_member():
@@ -320,7 +320,7 @@ def test_submit_assigns_a_reference_and_sends_one_receipt():
     assert submitted.reference == f"IW-MK-{year}-001"
     assert submitted.status == ApplicationStatus.SUBMITTED
     assert submitted.submitted_by == user
-    activity = ApplicationActivity.objects.get(application=application, action="submitted")
+    activity = ActivityLog.objects.get(application=application, action="submitted")
     assert (activity.from_status, activity.to_status, activity.actor) == ("draft", "submitted", user)
     receipt = OutboxMessage.objects.get(template="application_submitted")
     assert receipt.recipient == user.email
@@ -351,7 +351,7 @@ def test_double_submit_makes_one_submission_and_one_receipt():
     assert first.reference == second.reference
     assert second.submitted_at == first.submitted_at
     assert OutboxMessage.objects.filter(template="application_submitted").count() == 1
-    assert ApplicationActivity.objects.filter(application=application, action="submitted").count() == 1
+    assert ActivityLog.objects.filter(application=application, action="submitted").count() == 1
     assert ReferenceSequence.objects.get().last_number == 1
 
 
@@ -418,7 +418,7 @@ def test_withdraw_before_the_deadline_mails_once():
 
     assert withdrawn.status == again.status == ApplicationStatus.WITHDRAWN
     assert withdrawn.withdrawn_at is not None
-    activity = ApplicationActivity.objects.get(application=application, action="withdrawn")
+    activity = ActivityLog.objects.get(application=application, action="withdrawn")
     assert activity.comment == "Wrong lot <b>chosen</b>"  # plain text, kept as typed; escaped on output
     mail = OutboxMessage.objects.get(template="application_withdrawn")
     assert withdrawn.reference in mail.subject and "Wrong lot <b>chosen</b>" in mail.body_text

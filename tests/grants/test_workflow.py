@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import translation
 
-from grants.models import Application, ApplicationActivity, ApplicationStatus
+from grants.models import ActivityLog, Application, ApplicationStatus
 from grants.services.errors import ApplicationError, ApplicationPermissionError, TransitionNotAllowed
 from grants.services.submission import SubmissionError
 from grants.services.workflow import transition, user_roles
@@ -55,7 +55,7 @@ def test_table_is_well_formed():
     for (source, target), step in TRANSITIONS.items():
         assert source in S.values and target in S.values and source != target
         assert step.roles and step.roles <= {APPLICANT, STAFF}
-        assert str(ApplicationActivity(action=step.name).get_action_display()) != step.name  # has a label
+        assert str(ActivityLog(action=step.name).get_action_display()) != step.name  # has a label
     assert FINAL_STATUSES == {S.WITHDRAWN, S.INELIGIBLE, S.AWARDED, S.REJECTED}
     assert allowed_targets(S.RECOMMENDED) == [S.AWARDED, S.REJECTED, S.RESERVE]
     assert len(FORBIDDEN) == 11 * 10 - 14
@@ -76,7 +76,7 @@ def test_allowed_transition_by_right_role_is_made_and_logged(from_status, to_sta
     assert result.status == to_status
     application.refresh_from_db()
     assert application.status == to_status
-    [entry] = ApplicationActivity.objects.filter(application=application, to_status=to_status)
+    [entry] = ActivityLog.objects.filter(application=application, to_status=to_status)
     assert entry.action == step.name
     assert entry.actor == user
     assert entry.from_status == from_status
@@ -97,7 +97,7 @@ def test_allowed_transition_by_wrong_role_is_refused(from_status, to_status):
                 transition(application.pk, to_status, user=user, comment=REASON)
     application.refresh_from_db()
     assert application.status == from_status
-    assert not ApplicationActivity.objects.filter(application=application).exists()
+    assert not ActivityLog.objects.filter(application=application).exists()
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), FORBIDDEN)
@@ -115,7 +115,7 @@ def test_forbidden_transition_is_refused_and_writes_nothing(from_status, to_stat
     assert str(S(to_status).label) in refused.value.messages[0]
     application.refresh_from_db()
     assert (application.status, application.updated_at) == (from_status, before)
-    assert not ApplicationActivity.objects.filter(application=application).exists()
+    assert not ActivityLog.objects.filter(application=application).exists()
     assert not OutboxMessage.objects.exists()
 
 
@@ -137,7 +137,7 @@ def test_decisions_and_ineligibility_need_a_reason(from_status, to_status):
                 transition(application.pk, to_status, user=staff, comment=blank)
             assert refused.value.code == "comment_required"
     assert Application.objects.get(pk=application.pk).status == from_status
-    assert not ApplicationActivity.objects.exists()
+    assert not ActivityLog.objects.exists()
 
 
 @pytest.mark.parametrize("to_status", [S.ELIGIBLE, S.INELIGIBLE])
@@ -159,7 +159,7 @@ def test_withdrawal_after_the_deadline_is_refused():
         with pytest.raises(ApplicationError):
             transition(application.pk, S.WITHDRAWN, user=applicant, comment=REASON)
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
-    assert not ApplicationActivity.objects.exists()
+    assert not ActivityLog.objects.exists()
 
 
 def test_submitting_through_transition_still_checks_completeness():
@@ -184,7 +184,7 @@ def test_replaying_a_transition_changes_nothing():
         first = transition(application.pk, S.AWARDED, user=staff, comment=REASON)
         again = transition(application.pk, S.AWARDED, user=staff, comment="Clicked twice.")
     assert first.status == again.status == S.AWARDED
-    assert ApplicationActivity.objects.filter(application=application).count() == 1
+    assert ActivityLog.objects.filter(application=application).count() == 1
     with pytest.raises(ApplicationPermissionError):  # a replay is still only for those who may make the change
         transition(application.pk, S.AWARDED, user=applicant)
 
@@ -193,7 +193,7 @@ def test_replaying_a_submission_makes_one_log_entry_and_one_receipt():
     application, applicant = make_application()
     transition(application.pk, S.SUBMITTED, user=applicant)
     transition(application.pk, S.SUBMITTED, user=applicant)
-    assert ApplicationActivity.objects.filter(application=application, action="submitted").count() == 1
+    assert ActivityLog.objects.filter(application=application, action="submitted").count() == 1
     assert OutboxMessage.objects.filter(template="application_submitted").count() == 1
 
 
@@ -207,13 +207,13 @@ def test_comment_is_plain_text_and_capped():
     application, _applicant, staff = in_status(S.REVIEWED)
     with time_machine.travel(application.call.closes_at + datetime.timedelta(days=1), tick=False):
         transition(application.pk, S.REJECTED, user=staff, comment="Bad\x00 <b>fit</b> " + "x" * 10_000)
-    entry = ApplicationActivity.objects.get(application=application)
+    entry = ActivityLog.objects.get(application=application)
     assert "\x00" not in entry.comment and len(entry.comment) <= 5000
 
 
 @pytest.mark.parametrize("language", ["bs", "mk", "sq", "sr-latn", "tr"])
 def test_new_statuses_show_translated_in_the_activity_log(language):
-    entry = ApplicationActivity(action="put_on_reserve", from_status=S.RECOMMENDED, to_status=S.RESERVE)
+    entry = ActivityLog(action="put_on_reserve", from_status=S.RECOMMENDED, to_status=S.RESERVE)
     with translation.override(language):
         shown = entry.get_status_change_display()
         action = entry.get_action_display()
