@@ -34,6 +34,7 @@ from community.models import OrganisationType
 from portal.models import Country
 
 from .formatting import call_country_code, format_eur, format_in_zone
+from .integrity import flags_for_application
 from .models import (
     ActivityLog,
     Application,
@@ -260,6 +261,29 @@ class CallIndexView(IndexView):
     def get_base_queryset(self):
         return Call.objects.select_related("country")
 
+    def get_list_more_buttons(self, instance):
+        """Wagtail's buttons, plus the call's dashboard, integrity checks and exports (:mod:`grants.admin_reports`)
+        for staff who may open them."""
+        from wagtail.admin.ui.menus import MenuItem
+
+        from .admin_reports import report_urls
+        from .permissions import can_view_call_reports
+
+        buttons = super().get_list_more_buttons(instance)
+        if can_view_call_reports(self.request.user, instance):
+            urls = report_urls(instance)
+            labels = [
+                ("dashboard", _("Dashboard"), "table"),
+                ("integrity", _("Integrity checks"), "warning"),
+                ("export_csv", _("Export CSV"), "download"),
+                ("export_xlsx", _("Export XLSX"), "download"),
+            ]
+            buttons += [
+                MenuItem(label, url=urls[name], icon_name=icon, priority=40 + n)
+                for n, (name, label, icon) in enumerate(labels)
+            ]
+        return buttons
+
 
 def attachment_download_url(attachment) -> str | None:
     """The permission-checked download URL of ``attachment`` (``grants:attachment_download``), or None when that
@@ -316,6 +340,7 @@ class ApplicationInspectView(InspectView):
             co_financing_total=format_eur(application.co_financing_total),
             partners=list(application.partners.all()),
             attachments=attachments,
+            integrity_flags=flags_for_application(application),
             may_screen=screenable,
             screen_url=reverse("grants_applications:screen", args=[application.pk]) if screenable else "",
             eligibility_check=getattr(application, "eligibility_check", None),

@@ -87,3 +87,9 @@ def can_view_attachment(user, attachment: Attachment) -> bool:
 def can_apply_to_call(user, call: Call) -> bool:
     """A signed-in user who belongs to at least one organisation, while the call is open."""
     return user.is_authenticated and call.is_open() and user.organisation_roles.exists()
+
+
+def can_view_call_reports(user, call: Call) -> bool:
+    """Staff who may read applications (``is_staff`` and ``grants.view_application``): a call's dashboard,
+    integrity checks and staff exports (issue 4, items 7 to 9). Reviewers and applicants never."""
+    return user.is_authenticated and user.is_active and user.is_staff and user.has_perm("grants.view_application")

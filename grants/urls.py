@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, files
+from .views import applications, dashboard, exports, files
 
 app_name = "grants"
 
@@ -22,4 +22,6 @@ urlpatterns: list = [
     ),
     # Attachments (grants.views.files)
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
+    # Reviewer's export of their own accepted assignments (grants.views.exports)
+    path("reviews/export.csv", exports.reviewer_export_csv, name="reviewer_export_csv"),
 ]

@@ -1,4 +1,4 @@
-"""Wagtail admin: the "Grants" menu group with "Calls for proposals" and "Applications".
+"""Wagtail admin: the "Grants" menu group with "Calls for proposals", "Applications" and "Dashboard".
 
 - Calls: the rules in tabs, with lots, evaluation criteria and required documents as inline panels
   (:class:`grants.admin_views.CallAdminForm` refuses rule changes once a call has opened). Needs the
@@ -7,6 +7,7 @@
   or organisation) and an inspect view with every field, budget lines, co-applicants, attachments and the activity
   log. Needs ``grants.view_application`` and ``is_staff``. Nobody adds, edits or deletes applications here.
   Staff screen a submitted application after the deadline from its inspect view (``screen/<pk>/``).
+- Dashboard: per call, charts, integrity checks and CSV/XLSX exports (:mod:`grants.admin_reports`).
 """
 
 from django.forms import CheckboxSelectMultiple
@@ -19,6 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .admin_reports import GrantsReportsViewSet
 from .admin_views import (
     ApplicationFilterSet,
     ApplicationIndexView,
@@ -193,7 +195,7 @@ class ApplicationViewSet(ModelViewSet):
 
 
 class GrantsGroup(ViewSetGroup):
-    items = (CallViewSet, ApplicationViewSet)
+    items = (CallViewSet, ApplicationViewSet, GrantsReportsViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Grants")
     menu_name = "grants"
