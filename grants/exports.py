@@ -15,6 +15,7 @@ ISO 8601 dates in the call's time zone.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -36,6 +37,11 @@ def with_latest_decision(queryset):
         decision_amount_eur=Subquery(latest.values("amount_eur")[:1]),
         decision_at=Subquery(latest.values("decided_at")[:1]),
     )
+
+
+def _two_places(value):
+    """A Decimal with two places (SQLite may hand back ``Decimal("9000")`` from a subquery), None kept."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def score_flag_label(code: str) -> str:
@@ -101,7 +107,7 @@ def call_export(call) -> tuple[list[str], Iterator[list]]:
                 "; ".join(score_flag_label(code) for code in application.score_flags or []),
                 "; ".join(flags.get(application.pk, [])),
                 str(outcomes.get(outcome, "")) if outcome else "",
-                application.decision_amount_eur if outcome == DecisionOutcome.AWARD else None,
+                _two_places(application.decision_amount_eur) if outcome == DecisionOutcome.AWARD else None,
                 application.decision_at.astimezone(zone).date() if application.decision_at else None,
             ]
 

@@ -13,7 +13,7 @@ from portal.accounts.roles import REVIEWERS_GROUP
 from tests.community.factories import OrganisationFactory
 from tests.grants.factories import ApplicationFactory
 from tests.portal.factories import CountryFactory
-from tests.portal.factories_accounts import UserFactory
+from tests.portal.factories_accounts import UserFactory, activate_totp
 
 _numbers = itertools.count(1)
 
@@ -54,9 +54,11 @@ def submitted(call, *, lot="A", status=ApplicationStatus.SUBMITTED, **fields):
 
 
 def reviewer(email=None, **fields):
-    """A user in the reviewers group, by default at an independent domain."""
+    """A user in the reviewers group with TOTP (reviewers sign in with two factors), by default at an independent
+    domain."""
     user = UserFactory(email=email or f"reviewer{next(_numbers)}@independent-review.eu", **fields)
     user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    activate_totp(user)
     return user
 
 
