@@ -151,7 +151,7 @@ def test_staff_export_query_count_is_flat(client, reader):
     assert counts["xlsx"][0] == counts["xlsx"][1]
 
 
-# --- the reviewer's export ---------------------------------------------------------------------------------------------
+# --- the reviewer's export -----------------------------------------------------------------------------------------
 
 
 def test_reviewer_export_contains_only_their_accepted_assignments(client, call):
