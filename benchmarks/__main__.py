@@ -8,7 +8,10 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = {"grants_staff_list": "benchmarks.grants_staff_list"}
+BENCHMARKS = {
+    "grants_staff_list": "benchmarks.grants_staff_list",
+    "grants_review": "benchmarks.grants_review",
+}
 
 
 def main(argv: list[str]) -> int:
