@@ -242,6 +242,13 @@ def submission_problems(review: Review, criteria: list[CriterionRule] | None = N
 # --- saving a review ----------------------------------------------------------------------------------------------
 
 
+def _refusal(problems: list[str], code: str) -> ApplicationError:
+    """An :class:`ApplicationError` with one message per problem and ``code`` (a list error keeps no code)."""
+    error = ApplicationError([ApplicationError(problem, code=code) for problem in problems])
+    error.code = code
+    return error
+
+
 def _assignment(assignment_id: int) -> ReviewAssignment:
     try:
         return ReviewAssignment.objects.select_related("reviewer").get(pk=assignment_id)
@@ -311,7 +318,7 @@ def save_review(
         if recommendation is not None and recommendation not in ("", *Recommendation.values):
             problems.append(_("Choose a recommendation from the list."))
         if problems:
-            raise ApplicationError(problems, code="invalid")
+            raise _refusal(problems, "invalid")
 
         if review is None:
             review = Review.objects.create(assignment=assignment, application=application, reviewer=user)
@@ -326,7 +333,7 @@ def save_review(
 
         problems = submission_problems(review, criteria)
         if problems:
-            raise ApplicationError(problems, code="incomplete")  # rolls back the values saved above
+            raise _refusal(problems, "incomplete")  # rolls back the values saved above
         marks = {s.criterion_id: Mark(s.score, s.not_applicable) for s in review.scores.all()}
         review.total_score = review_total(criteria, marks)
         review.status = ReviewStatus.SUBMITTED
