@@ -404,7 +404,9 @@ def test_blind_review_others_reviews_appear_only_after_submitting_ones_own(clien
     after = client.get(detail_url(me)).content.decode()
     assert "TOKEN-colleague-comment-7f3a" in after and "Reviewer 1" in after and "Do not fund" in after
     reviewer = colleague.reviewer
-    assert reviewer.email not in after and reviewer.get_full_name() not in after.replace(me.reviewer.get_full_name(), "")
+    assert reviewer.email not in after and reviewer.get_full_name() not in after.replace(
+        me.reviewer.get_full_name(), ""
+    )
 
 
 def test_attachments_are_listed_with_the_checked_download_link(client, application, settings, tmp_path, monkeypatch):
