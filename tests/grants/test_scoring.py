@@ -330,6 +330,8 @@ def test_enough_submitted_reviews_complete_the_review_automatically(application)
     assert application.status == S.REVIEWED
     entry = ActivityLog.objects.get(application=application, action="review_completed")
     assert entry.actor == second.reviewer
+    assert submit(second, "1").total_score == Decimal("80.00")  # a replay after the review closed changes nothing
+    assert ActivityLog.objects.filter(action="review_submitted").count() == 2
 
 
 def test_reviewer_role_and_guard_of_under_review_to_reviewed(application):
