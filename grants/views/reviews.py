@@ -38,7 +38,6 @@ from django.views.decorators.http import require_http_methods
 
 from grants.models import (
     ApplicationStatus,
-    Recommendation,
     Review,
     ReviewAssignment,
     ReviewAssignmentStatus,
@@ -312,7 +311,6 @@ def review_detail(request, pk: int):
         "editable": editable,
         "my_marks": _marks_table(review, criteria) if review is not None else [],
         "others": _others(review, criteria) if submitted else [],
-        "recommendations": dict(Recommendation.choices),
         "budget_lines": list(application.budget_lines.all()),
         "totals": application.budget_totals(),
         "partners": list(application.partners.select_related("organisation__country")),
