@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, exports, files
+from .views import applications, dashboard, exports, files, reviews
 
 app_name = "grants"
 
@@ -20,6 +20,10 @@ urlpatterns: list = [
         applications.application_attachment_remove,
         name="application_attachment_remove",
     ),
+    # Reviewer screens (grants.views.reviews); <pk> is the review assignment's id
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/declare/", reviews.review_declare, name="review_declare"),
     # Attachments (grants.views.files)
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
     # Reviewer's export of their own accepted assignments (grants.views.exports)

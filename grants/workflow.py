@@ -5,7 +5,8 @@ is not allowed, whoever asks. Only :func:`grants.services.workflow.transition` a
 row, checks the role, runs the guard, sets the status and writes the activity log in one transaction).
 
 Roles: ``"applicant"`` is a member (any role) of the application's lead applicant organisation; ``"staff"`` is a
-user with ``is_staff``. Times are aware UTC; the deadline is ``closes_at`` of the application's
+user with ``is_staff``; ``"reviewer"`` is a reviewer whose assignment to the application is accepted (no conflict
+of interest declared). Times are aware UTC; the deadline is ``closes_at`` of the application's
 :class:`~grants.models.CallRulesVersion` (the rules published when it was started), on time up to and including
 that instant.
 
@@ -19,8 +20,12 @@ submitted       withdrawn       withdrawn             applicant  before the dead
 submitted       eligible        found_eligible        staff      after the deadline (until then the applicant
                                                                  may still withdraw)
 submitted       ineligible      found_ineligible      staff      after the deadline; comment (the reason)
-eligible        under_review    review_started        staff      —
-under_review    reviewed        review_completed      staff      —
+eligible        under_review    review_started        staff      — (made when the first reviewer is
+                                                                 assigned, ``grants.services.reviews``)
+under_review    reviewed        review_completed      staff,     enough reviews: ``reviews_per_application``
+                                                      reviewer   submitted and no "spread" flag (made
+                                                                 automatically when the last one is
+                                                                 submitted, ``grants.services.scoring``)
 reviewed        recommended     recommended           staff      —
 reviewed        rejected        rejected              staff      comment (the reason)
 reviewed        reserve         put_on_reserve        staff      comment (the reason)
@@ -51,8 +56,9 @@ from grants.models import Application, ApplicationStatus
 
 APPLICANT = "applicant"
 STAFF = "staff"
+REVIEWER = "reviewer"
 #: Every role a transition may name.
-ROLES = frozenset({APPLICANT, STAFF})
+ROLES = frozenset({APPLICANT, STAFF, REVIEWER})
 
 #: ``guard(application, user, now) -> refusal message (active language) or None when the change may go ahead``.
 Guard = Callable[[Application, object, datetime.datetime], "str | None"]
@@ -104,6 +110,14 @@ def after_deadline(application: Application, user, now: datetime.datetime) -> st
     return None
 
 
+def reviews_complete(application: Application, user, now: datetime.datetime) -> str | None:
+    """Refuses until the application has ``reviews_per_application`` submitted reviews and no "spread" flag
+    (:func:`grants.services.scoring.reviews_complete`, from the aggregates the scoring service keeps)."""
+    from grants.services.scoring import reviews_complete as complete
+
+    return complete(application)
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed status change.
@@ -125,6 +139,7 @@ class Transition:
 S = ApplicationStatus
 _APPLICANT = frozenset({APPLICANT})
 _STAFF = frozenset({STAFF})
+_STAFF_OR_REVIEWER = frozenset({STAFF, REVIEWER})
 
 #: The workflow: ``(from_status, to_status) -> Transition``. See the module docstring for the same table in prose.
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -133,7 +148,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.SUBMITTED, S.ELIGIBLE): Transition("found_eligible", _STAFF, after_deadline),
     (S.SUBMITTED, S.INELIGIBLE): Transition("found_ineligible", _STAFF, after_deadline, comment_required=True),
     (S.ELIGIBLE, S.UNDER_REVIEW): Transition("review_started", _STAFF),
-    (S.UNDER_REVIEW, S.REVIEWED): Transition("review_completed", _STAFF),
+    (S.UNDER_REVIEW, S.REVIEWED): Transition("review_completed", _STAFF_OR_REVIEWER, reviews_complete),
     (S.REVIEWED, S.RECOMMENDED): Transition("recommended", _STAFF),
     (S.REVIEWED, S.REJECTED): Transition("rejected", _STAFF, comment_required=True),
     (S.REVIEWED, S.RESERVE): Transition("put_on_reserve", _STAFF, comment_required=True),

@@ -374,6 +374,8 @@ ACTIVITY_ACTION_LABELS = {
     "reviewer_removed": _("Reviewer removed"),
     "no_conflict_declared": _("Reviewer declared no conflict of interest"),
     "conflict_declared": _("Reviewer declared a conflict of interest"),
+    # Reviews (grants.services.scoring).
+    "review_submitted": _("Review submitted"),
 }
 
 

@@ -6,5 +6,7 @@
 - :mod:`grants.services.drafts`: save a draft (fields, budget lines, co-applicants) without losing input.
 - :mod:`grants.services.reviews`: assign reviewers (by hand or automatically) and their conflict-of-interest
   declarations.
+- :mod:`grants.services.scoring`: reviewers' drafts and submitted reviews, weighted totals, the application's score
+  and flags.
 - :mod:`grants.services.attachments`: add and remove attachments (checked by content, size and total).
 """

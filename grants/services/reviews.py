@@ -1,6 +1,10 @@
 """Assigning reviewers to applications and their conflict-of-interest declarations (issue 4, item 3).
 
 - :func:`assign_reviewer`: staff assign one reviewer to one application.
+
+Assigning the first reviewer to an eligible application starts its review (eligible → under review, through
+:func:`grants.services.workflow.apply_transition`, logged as ``review_started``). Each new (or renewed) assignment
+mails the reviewer (``review_assigned``, in their language) a link to the conflict-of-interest declaration.
 - :func:`auto_assign`: staff give every reviewable application of a call ``N`` reviewers, balancing the load.
 - :func:`remove_reviewer`: staff take a reviewer off an application.
 - :func:`declare_conflict`: the reviewer declares a conflict of interest (the assignment ends and the application
@@ -25,9 +29,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community.models import OrganisationMembership
@@ -42,7 +48,9 @@ from grants.models import (
 from grants.models.reviews import CURRENT_ASSIGNMENT_STATUSES
 from grants.services.common import lock_application, log_activity
 from grants.services.errors import ApplicationError, ApplicationPermissionError
+from grants.services.workflow import apply_transition
 from portal.accounts.roles import REVIEWERS_GROUP, is_reviewer
+from portal.notifications import notify
 from portal.sanitize import clean_plain_text
 
 #: Statuses in which an application may get reviewers: found eligible, or already under review.
@@ -125,7 +133,32 @@ def _assign(application: Application, reviewer, *, user, now: datetime.datetime)
             application=application, reviewer=reviewer, assigned_by=user, assigned_at=now
         )
     log_activity(application, user, "reviewer_assigned", comment=_reviewer_name(reviewer))
+    if application.status == ApplicationStatus.ELIGIBLE:
+        apply_transition(application, ApplicationStatus.UNDER_REVIEW, user=user, now=now)
+    _notify_assigned(assignment, application)
     return assignment
+
+
+def _notify_assigned(assignment: ReviewAssignment, application: Application) -> None:
+    """Queue the ``review_assigned`` mail to the assignment's reviewer, in their language, with a link to the
+    conflict-of-interest declaration (one mail per assignment and assignment time)."""
+    reviewer = assignment.reviewer
+    language = getattr(reviewer, "preferred_language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        declare_url = reverse("grants:review_declare", args=[assignment.pk])
+    call = application.call
+    notify(
+        [reviewer],
+        "review_assigned",
+        {
+            "reference": application.reference,
+            "call_title": call.title,
+            "lot": f"{application.lot.code}: {application.lot.name}",
+            "declare_url": declare_url,
+        },
+        language=language,
+        dedupe_key=f"review-assigned-{assignment.pk}-{assignment.assigned_at.isoformat()}",
+    )
 
 
 def assign_reviewer(application_id: int, reviewer, *, user, now: datetime.datetime | None = None) -> ReviewAssignment:
@@ -185,7 +218,7 @@ def auto_assign(call_id: int, *, per_application: int, user, now: datetime.datet
         applications = list(
             Application.objects.select_for_update(of=("self",))
             .filter(call=call, status__in=REVIEWABLE_STATUSES)
-            .select_related("organisation")
+            .select_related("organisation", "lot", "call")
             .prefetch_related("partners")
             .order_by("reference", "pk")
         )

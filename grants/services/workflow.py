@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from community.permissions import is_organisation_member
 from grants.models import ActivityLog, Application, ApplicationStatus
+from grants.permissions import has_accepted_assignment
 from grants.services.common import lock_application
 from grants.services.errors import ApplicationError, ApplicationPermissionError, TransitionNotAllowed
-from grants.workflow import APPLICANT, STAFF, TRANSITIONS, Transition
+from grants.workflow import APPLICANT, REVIEWER, STAFF, TRANSITIONS, Transition
 from portal.sanitize import clean_plain_text
 
 #: Longest comment kept in the activity log (characters); longer text is cut.
@@ -29,8 +30,9 @@ MAX_COMMENT_LENGTH = 5000
 
 
 def user_roles(user, application: Application) -> frozenset[str]:
-    """The workflow roles ``user`` holds on ``application``: ``"staff"`` (``is_staff``) and/or ``"applicant"``
-    (member of the lead applicant organisation); empty for anonymous or inactive users."""
+    """The workflow roles ``user`` holds on ``application``: ``"staff"`` (``is_staff``), ``"applicant"`` (member of
+    the lead applicant organisation) and ``"reviewer"`` (a reviewer whose assignment to it is accepted, see
+    :func:`grants.permissions.has_accepted_assignment`); empty for anonymous or inactive users."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     roles = set()
@@ -38,6 +40,8 @@ def user_roles(user, application: Application) -> frozenset[str]:
         roles.add(STAFF)
     if is_organisation_member(user, application.organisation_id):
         roles.add(APPLICANT)
+    if has_accepted_assignment(user, application):
+        roles.add(REVIEWER)
     return frozenset(roles)
 
 

@@ -17,7 +17,7 @@ from grants.models import ActivityLog, Application, ApplicationStatus
 from grants.services.errors import ApplicationError, ApplicationPermissionError, TransitionNotAllowed
 from grants.services.submission import SubmissionError
 from grants.services.workflow import transition, user_roles
-from grants.workflow import APPLICANT, FINAL_STATUSES, STAFF, TRANSITIONS, allowed_targets
+from grants.workflow import APPLICANT, FINAL_STATUSES, REVIEWER, STAFF, TRANSITIONS, allowed_targets
 from portal.notifications.models import OutboxMessage
 from tests.community.factories import member_of
 from tests.grants.factories import ApplicationFactory
@@ -54,11 +54,19 @@ def test_table_is_well_formed():
     assert len(ALLOWED) == 14
     for (source, target), step in TRANSITIONS.items():
         assert source in S.values and target in S.values and source != target
-        assert step.roles and step.roles <= {APPLICANT, STAFF}
+        assert step.roles and step.roles <= {APPLICANT, STAFF, REVIEWER}
         assert str(ActivityLog(action=step.name).get_action_display()) != step.name  # has a label
     assert FINAL_STATUSES == {S.WITHDRAWN, S.INELIGIBLE, S.AWARDED, S.REJECTED}
     assert allowed_targets(S.RECOMMENDED) == [S.AWARDED, S.REJECTED, S.RESERVE]
     assert len(FORBIDDEN) == 11 * 10 - 14
+    assert [pair for pair, step in TRANSITIONS.items() if REVIEWER in step.roles] == [(S.UNDER_REVIEW, S.REVIEWED)]
+
+
+def reviews_in(application):
+    """Give ``application`` the aggregates of a complete review (as grants.services.scoring keeps them), so that
+    the guard of under review → reviewed lets the change through."""
+    needed = application.call.reviews_per_application
+    Application.objects.filter(pk=application.pk).update(submitted_review_count=needed, score_flags=[])
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
@@ -69,6 +77,8 @@ def test_allowed_transition_by_right_role_is_made_and_logged(from_status, to_sta
         staff = UserFactory(is_staff=True)
     else:
         application, applicant, staff = in_status(from_status)
+    if from_status == S.UNDER_REVIEW:
+        reviews_in(application)
     user = applicant if APPLICANT in step.roles else staff
     when = moment(application, from_status, to_status)
     with time_machine.travel(when, tick=False):
@@ -98,6 +108,29 @@ def test_allowed_transition_by_wrong_role_is_refused(from_status, to_status):
     application.refresh_from_db()
     assert application.status == from_status
     assert not ActivityLog.objects.filter(application=application).exists()
+
+
+def test_a_reviewer_with_an_accepted_assignment_completes_the_review_when_the_guard_allows():
+    from tests.grants.review_setup import accepted
+
+    application, applicant, staff = in_status(S.ELIGIBLE)
+    assignment = accepted(application, staff=staff)  # the first assignment starts the review
+    application.refresh_from_db()
+    assert application.status == S.UNDER_REVIEW
+    assert user_roles(assignment.reviewer, application) == {REVIEWER}
+    with pytest.raises(ApplicationError) as refused:  # no submitted review yet
+        transition(application.pk, S.REVIEWED, user=assignment.reviewer)
+    assert refused.value.code == "guard"
+    Application.objects.filter(pk=application.pk).update(submitted_review_count=2, score_flags=["spread"])
+    with pytest.raises(ApplicationError):  # enough reviews, but too far apart
+        transition(application.pk, S.REVIEWED, user=assignment.reviewer)
+    reviews_in(application)
+    assert transition(application.pk, S.REVIEWED, user=assignment.reviewer).status == S.REVIEWED
+    entry = ActivityLog.objects.get(application=application, action="review_completed")
+    assert entry.actor == assignment.reviewer
+    for other in (S.RECOMMENDED, S.REJECTED):  # the reviewer role ends there
+        with pytest.raises(ApplicationPermissionError):
+            transition(application.pk, other, user=assignment.reviewer, comment=REASON)
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), FORBIDDEN)
