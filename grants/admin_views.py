@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_filters import ChoiceFilter, ModelChoiceFilter
@@ -256,9 +257,45 @@ class ApplicationIndexView(IndexView):
         return staff_application_queryset().visible_to(self.request.user)
 
 
+def _call_review_links(call) -> list[tuple[str, str, str]]:
+    """``[(label, url, icon)]``: the call's ranking and automatic reviewer assignment
+    (:mod:`grants.admin_decisions`)."""
+    return [
+        (_("Ranking and decisions"), reverse("grants_ranking:call", args=[call.pk]), "list-ol"),
+        (_("Assign reviewers automatically"), reverse("grants_ranking:assign", args=[call.pk]), "group"),
+    ]
+
+
 class CallIndexView(IndexView):
+    """The calls, each with "Ranking and decisions" and "Assign reviewers automatically" in its "More" menu for
+    staff who may read applications."""
+
     def get_base_queryset(self):
         return Call.objects.select_related("country")
+
+    def get_list_more_buttons(self, instance):
+        from wagtail.admin.ui.menus import MenuItem
+
+        buttons = super().get_list_more_buttons(instance)
+        if ReadOnlyApplicationPolicy(Application).user_has_permission(self.request.user, "view"):
+            buttons += [MenuItem(label, url, icon_name=icon) for label, url, icon in _call_review_links(instance)]
+        return buttons
+
+
+class CallInspectView(InspectView):
+    """The call's fields, with "Ranking and decisions" and "Assign reviewers automatically" in the header."""
+
+    @cached_property
+    def header_more_buttons(self):
+        from wagtail.admin.widgets.button import Button
+
+        buttons = list(super().header_more_buttons)
+        if ReadOnlyApplicationPolicy(Application).user_has_permission(self.request.user, "view"):
+            buttons += [
+                Button(label, url=url, icon_name=icon, priority=30 + i)
+                for i, (label, url, icon) in enumerate(_call_review_links(self.object))
+            ]
+        return buttons
 
 
 def attachment_download_url(attachment) -> str | None:
@@ -279,8 +316,9 @@ TEXT_FIELDS = ["summary", "problem", "objectives", "activities", "expected_resul
 
 class ApplicationInspectView(InspectView):
     """Everything staff need to read an application: its fields, budget lines with the total (summed in the
-    database), co-applicants, attachments (download links through the permission-checked view) and the activity
-    log. Read-only: there is no edit button."""
+    database), co-applicants, attachments (download links through the permission-checked view), the reviewers
+    (assign, remove), the review summary, decisions, clarification requests and the activity log
+    (:func:`grants.admin_reviews.review_panel_context`). Nothing is edited here: actions post to their own views."""
 
     template_name = "grants/admin/application_inspect.html"
 
@@ -327,6 +365,9 @@ class ApplicationInspectView(InspectView):
                 for entry in application.activity_log.all()
             ],
         )
+        from .admin_reviews import review_panel_context  # it imports this module
+
+        context.update(review_panel_context(application, user))
         return context
 
     def get_requested_amount_eur_display_value(self):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, files
+from .views import applications, dashboard, decisions, files
 
 app_name = "grants"
 
@@ -19,6 +19,11 @@ urlpatterns: list = [
         "applications/<int:pk>/attachments/<int:attachment_pk>/remove/",
         applications.application_attachment_remove,
         name="application_attachment_remove",
+    ),
+    path(
+        "applications/<int:pk>/questions/<int:clarification_pk>/answer/",
+        decisions.clarification_answer,
+        name="clarification_answer",
     ),
     # Attachments (grants.views.files)
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),

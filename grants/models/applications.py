@@ -374,6 +374,9 @@ ACTIVITY_ACTION_LABELS = {
     "reviewer_removed": _("Reviewer removed"),
     "no_conflict_declared": _("Reviewer declared no conflict of interest"),
     "conflict_declared": _("Reviewer declared a conflict of interest"),
+    # Clarification requests (grants.services.clarifications).
+    "clarification_requested": _("Question asked to the applicant"),
+    "clarification_answered": _("Applicant answered a question"),
 }
 
 
