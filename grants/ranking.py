@@ -90,7 +90,7 @@ def ranked_queryset(call: Call):
         .select_related("organisation__country")
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("lot_id")], order_by=order),
-            running_total=Window(Sum("requested_amount_eur", default=ZERO), partition_by=[F("lot_id")], order_by=order),
+            running_total=Window(Sum("requested_amount_eur"), partition_by=[F("lot_id")], order_by=order),
         )
         .prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"), to_attr="decision_list")
