@@ -305,7 +305,7 @@ def test_batch_without_a_reason_for_a_decision_is_refused(client):
     }
     response = client.post(ranking_url(application), data)
     assert response.status_code == 200 and not Decision.objects.exists()
-    assert 'checked' in response.content.decode()
+    assert "checked" in response.content.decode()
 
 
 # --- what the applicant sees -------------------------------------------------------------------------------------
