@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from grants.models import ActivityLog, ApplicationStatus, Decision, DecisionOutcome
-from grants.services.decisions import record_decision, record_decisions, recommend
+from grants.services.decisions import recommend, record_decision, record_decisions
 from grants.services.errors import ApplicationError, ApplicationPermissionError, TransitionNotAllowed
 from portal.notifications.models import OutboxMessage
 from tests.community.factories import member_of
@@ -215,14 +215,14 @@ def ranking_url(application):
     return reverse("grants_ranking:call", args=[application.call_id])
 
 
-def decision_post(application, token="tok-1", **overrides):
+def decision_post(application, form_key="tok-1", **overrides):
     prefix = f"decision-{application.pk}"
     data = {
         "decide": str(application.pk),
         f"{prefix}-outcome": "award",
         f"{prefix}-amount_eur": "6000.00",
         f"{prefix}-reason": "Best in the lot.",
-        f"{prefix}-request_token": token,
+        f"{prefix}-request_token": form_key,
     }
     data.update({f"{prefix}-{key}": value for key, value in overrides.items()})
     return data
