@@ -98,7 +98,9 @@ def answer_clarification(
             raise ApplicationError(_("This question does not exist."), code="not_found")
         # The application first, as every grants service locks it, then the question.
         application = lock_application(application_id[0])
-        clarification = Clarification.objects.select_for_update().select_related("asked_by").get(pk=clarification_id)
+        clarification = (
+            Clarification.objects.select_for_update(of=("self",)).select_related("asked_by").get(pk=clarification_id)
+        )
         if not (
             getattr(user, "is_authenticated", False)
             and user.is_active
