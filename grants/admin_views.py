@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_filters import ChoiceFilter, ModelChoiceFilter
@@ -257,31 +258,63 @@ class ApplicationIndexView(IndexView):
         return staff_application_queryset().visible_to(self.request.user)
 
 
+def _call_links(user, call) -> list[tuple[str, str, str]]:
+    """``[(label, url, icon)]`` of the call's staff pages ``user`` may open: ranking and automatic reviewer
+    assignment (:mod:`grants.admin_decisions`), dashboard, integrity checks and exports
+    (:mod:`grants.admin_reports`)."""
+    from .admin_reports import report_urls
+    from .permissions import can_view_call_reports
+
+    links = []
+    if ReadOnlyApplicationPolicy(Application).user_has_permission(user, "view"):
+        links += [
+            (_("Ranking and decisions"), reverse("grants_ranking:call", args=[call.pk]), "list-ol"),
+            (_("Assign reviewers automatically"), reverse("grants_ranking:assign", args=[call.pk]), "group"),
+        ]
+    if can_view_call_reports(user, call):
+        urls = report_urls(call)
+        links += [
+            (_("Dashboard"), urls["dashboard"], "table"),
+            (_("Integrity checks"), urls["integrity"], "warning"),
+            (_("Export CSV"), urls["export_csv"], "download"),
+            (_("Export XLSX"), urls["export_xlsx"], "download"),
+        ]
+    return links
+
+
 class CallIndexView(IndexView):
+    """The calls, each with "Ranking and decisions" and "Assign reviewers automatically" in its "More" menu for
+    staff who may read applications."""
+
     def get_base_queryset(self):
         return Call.objects.select_related("country")
 
     def get_list_more_buttons(self, instance):
-        """Wagtail's buttons, plus the call's dashboard, integrity checks and exports (:mod:`grants.admin_reports`)
-        for staff who may open them."""
+        """Wagtail's buttons, plus the call's ranking, reviewer assignment, dashboard, integrity checks and exports
+        for staff who may open them (:func:`_call_links`)."""
         from wagtail.admin.ui.menus import MenuItem
 
-        from .admin_reports import report_urls
-        from .permissions import can_view_call_reports
-
         buttons = super().get_list_more_buttons(instance)
-        if can_view_call_reports(self.request.user, instance):
-            urls = report_urls(instance)
-            labels = [
-                ("dashboard", _("Dashboard"), "table"),
-                ("integrity", _("Integrity checks"), "warning"),
-                ("export_csv", _("Export CSV"), "download"),
-                ("export_xlsx", _("Export XLSX"), "download"),
-            ]
-            buttons += [
-                MenuItem(label, url=urls[name], icon_name=icon, priority=40 + n)
-                for n, (name, label, icon) in enumerate(labels)
-            ]
+        buttons += [
+            MenuItem(label, url, icon_name=icon, priority=30 + n)
+            for n, (label, url, icon) in enumerate(_call_links(self.request.user, instance))
+        ]
+        return buttons
+
+
+class CallInspectView(InspectView):
+    """The call's fields, with its ranking, reviewer assignment, dashboard, integrity checks and exports in the
+    header for staff who may open them (:func:`_call_links`)."""
+
+    @cached_property
+    def header_more_buttons(self):
+        from wagtail.admin.widgets.button import Button
+
+        buttons = list(super().header_more_buttons)
+        buttons += [
+            Button(label, url=url, icon_name=icon, priority=30 + n)
+            for n, (label, url, icon) in enumerate(_call_links(self.request.user, self.object))
+        ]
         return buttons
 
 
@@ -303,8 +336,9 @@ TEXT_FIELDS = ["summary", "problem", "objectives", "activities", "expected_resul
 
 class ApplicationInspectView(InspectView):
     """Everything staff need to read an application: its fields, budget lines with the total (summed in the
-    database), co-applicants, attachments (download links through the permission-checked view) and the activity
-    log. Read-only: there is no edit button."""
+    database), co-applicants, attachments (download links through the permission-checked view), the reviewers
+    (assign, remove), the review summary, decisions, clarification requests and the activity log
+    (:func:`grants.admin_reviews.review_panel_context`). Nothing is edited here: actions post to their own views."""
 
     template_name = "grants/admin/application_inspect.html"
 
@@ -352,6 +386,9 @@ class ApplicationInspectView(InspectView):
                 for entry in application.activity_log.all()
             ],
         )
+        from .admin_reviews import review_panel_context  # it imports this module
+
+        context.update(review_panel_context(application, user))
         return context
 
     def get_requested_amount_eur_display_value(self):

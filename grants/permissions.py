@@ -7,7 +7,15 @@ access on its own. Row-level visibility is :meth:`grants.models.ApplicationQuery
 from community.permissions import is_organisation_member
 from portal.accounts.roles import is_reviewer
 
-from .models import Application, ApplicationStatus, Attachment, Call, ReviewAssignment, ReviewAssignmentStatus
+from .models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    Call,
+    Clarification,
+    ReviewAssignment,
+    ReviewAssignmentStatus,
+)
 
 
 def has_accepted_assignment(user, application: Application) -> bool:
@@ -93,3 +101,56 @@ def can_view_call_reports(user, call: Call) -> bool:
     """Staff who may read applications (``is_staff`` and ``grants.view_application``): a call's dashboard,
     integrity checks and staff exports (issue 4, items 7 to 9). Reviewers and applicants never."""
     return user.is_authenticated and user.is_active and user.is_staff and user.has_perm("grants.view_application")
+
+
+def is_active_staff(user) -> bool:
+    """A signed-in, active user with ``is_staff``."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def can_record_decision(user, application: Application) -> bool:
+    """Programme staff only (the status rules are the decisions service's: :mod:`grants.services.decisions`)."""
+    return is_active_staff(user)
+
+
+#: Statuses in which staff may not ask the applicant a question: not submitted yet, or withdrawn.
+NO_CLARIFICATION_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+#: Statuses in which the applicant has been told a decision (award, reserve list, reject).
+DECIDED_STATUSES = (ApplicationStatus.AWARDED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED)
+
+
+def can_ask_clarification(user, application: Application) -> bool:
+    """Programme staff, about an application that was submitted (any later status but withdrawn)."""
+    return is_active_staff(user) and application.status not in NO_CLARIFICATION_STATUSES
+
+
+def can_answer_clarification(user, clarification: Clarification) -> bool:
+    """Members (any role) of the lead applicant organisation, once, while the question is unanswered. Staff and
+    reviewers who are not members may not answer."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and not clarification.is_answered
+        and is_organisation_member(user, clarification.application.organisation_id)
+    )
+
+
+def can_view_decision(user, application: Application) -> bool:
+    """Decisions and clarifications on an application: members of the lead applicant organisation and staff.
+    Reviewers never see them (they may see the application itself)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or is_organisation_member(user, application.organisation_id)
+
+
+def can_view_shared_reviews(user, application: Application) -> bool:
+    """The applicant's scores and reviewers' comments (never their identities): members of the lead applicant
+    organisation, once the application is decided, when its frozen call rules say
+    ``share_scores_with_applicants``."""
+    rules = application.rules_version.rules if application.rules_version_id else {}
+    return (
+        getattr(user, "is_authenticated", False)
+        and application.status in DECIDED_STATUSES
+        and bool(rules.get("share_scores_with_applicants", False))
+        and is_organisation_member(user, application.organisation_id)
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, exports, files, reviews
+from .views import applications, dashboard, decisions, exports, files, reviews
 
 app_name = "grants"
 
@@ -24,6 +24,11 @@ urlpatterns: list = [
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("reviews/<int:pk>/declare/", reviews.review_declare, name="review_declare"),
+    path(
+        "applications/<int:pk>/questions/<int:clarification_pk>/answer/",
+        decisions.clarification_answer,
+        name="clarification_answer",
+    ),
     # Attachments (grants.views.files)
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
     # Reviewer's export of their own accepted assignments (grants.views.exports)

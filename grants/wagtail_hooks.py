@@ -6,7 +6,10 @@
 - Applications: read-only list (filters: call, lot, lead applicant's country, status; search by reference, title
   or organisation) and an inspect view with every field, budget lines, co-applicants, attachments and the activity
   log. Needs ``grants.view_application`` and ``is_staff``. Nobody adds, edits or deletes applications here.
-  Staff screen a submitted application after the deadline from its inspect view (``screen/<pk>/``).
+  Staff screen a submitted application after the deadline from its inspect view (``screen/<pk>/``), assign and
+  remove reviewers and ask the applicant questions there (:mod:`grants.admin_reviews`).
+- Ranking and decisions (:mod:`grants.admin_decisions`): per call, the ranking per lot with decision forms, and the
+  automatic reviewer assignment; linked from the calls' listing and inspect view.
 - Dashboard: per call, charts, integrity checks and CSV/XLSX exports (:mod:`grants.admin_reports`).
 """
 
@@ -20,13 +23,16 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .admin_decisions import RankingViewSet
 from .admin_reports import GrantsReportsViewSet
+from .admin_reviews import AskClarificationView, AssignReviewerView, RemoveReviewerView
 from .admin_views import (
     ApplicationFilterSet,
     ApplicationIndexView,
     ApplicationInspectView,
     CallAdminForm,
     CallIndexView,
+    CallInspectView,
     CallPermissionPolicy,
     ReadOnlyApplicationPolicy,
     ScreenApplicationView,
@@ -43,6 +49,7 @@ class CallViewSet(ModelViewSet):
     menu_label = _("Calls for proposals")
     menu_name = "calls"
     index_view_class = CallIndexView
+    inspect_view_class = CallInspectView
     name = "grants_calls"  # URL namespace and admin path: /admin/grants_calls/
     inspect_view_enabled = True
     list_display = ["title", "code", "country", "opens_at", "closes_at", "published"]
@@ -187,15 +194,22 @@ class ApplicationViewSet(ModelViewSet):
         return ReadOnlyApplicationPolicy(self.model)
 
     def get_urlpatterns(self):
-        """The viewset's URLs plus ``screen/<pk>/`` (:class:`ScreenApplicationView`, name ``screen``)."""
+        """The viewset's URLs plus ``screen/<pk>/`` (:class:`ScreenApplicationView`, name ``screen``), the reviewer
+        actions ``reviewers/<pk>/assign/`` and ``reviewers/<pk>/remove/<assignment_pk>/`` (POST) and
+        ``clarify/<pk>/`` (:mod:`grants.admin_reviews`)."""
         return [
             *super().get_urlpatterns(),
             path("screen/<int:pk>/", ScreenApplicationView.as_view(), name="screen"),
+            path("reviewers/<int:pk>/assign/", AssignReviewerView.as_view(), name="assign_reviewer"),
+            path(
+                "reviewers/<int:pk>/remove/<int:assignment_pk>/", RemoveReviewerView.as_view(), name="remove_reviewer"
+            ),
+            path("clarify/<int:pk>/", AskClarificationView.as_view(), name="clarify"),
         ]
 
 
 class GrantsGroup(ViewSetGroup):
-    items = (CallViewSet, ApplicationViewSet, GrantsReportsViewSet)
+    items = (CallViewSet, ApplicationViewSet, RankingViewSet, GrantsReportsViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Grants")
     menu_name = "grants"

@@ -376,6 +376,9 @@ ACTIVITY_ACTION_LABELS = {
     "conflict_declared": _("Reviewer declared a conflict of interest"),
     # Reviews (grants.services.scoring).
     "review_submitted": _("Review submitted"),
+    # Clarification requests (grants.services.clarifications).
+    "clarification_requested": _("Question asked to the applicant"),
+    "clarification_answered": _("Applicant answered a question"),
 }
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -346,3 +347,30 @@ def declare_conflict(
         action = "conflict_declared" if has_conflict else "no_conflict_declared"
         log_activity(assignment.application, reviewer, action, comment=_reviewer_name(reviewer))
         return assignment
+
+
+def reviewer_options(application: Application) -> list[tuple[object, str | None]]:
+    """Active reviewers (users of the reviewers group) staff might assign to ``application``, by name then email,
+    each with why they may not be assigned (a message for staff) or None: excluded by the call's rules (see the
+    module docstring), declared a conflict of interest with it, or already assigned. Reads only; at most four
+    queries whatever the number of reviewers."""
+    reviewers = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=REVIEWERS_GROUP)
+        .distinct()
+        .order_by("first_name", "last_name", "email", "pk")
+    )
+    statuses = dict(ReviewAssignment.objects.filter(application=application).values_list("reviewer_id", "status"))
+    links = _links_of([r.pk for r in reviewers])
+    prefetch_related_objects([application], "partners")  # no-op when the caller prefetched them
+    options = []
+    for reviewer in reviewers:
+        status = statuses.get(reviewer.pk)
+        if status == ReviewAssignmentStatus.CONFLICTED:
+            reason = _("This reviewer declared a conflict of interest with this application.")
+        elif status in CURRENT_ASSIGNMENT_STATUSES:
+            reason = _("Already assigned.")
+        else:
+            reason = _exclusion(application, application.call, links[reviewer.pk])
+        options.append((reviewer, reason))
+    return options

@@ -378,8 +378,15 @@ def _formset_ok(formset) -> bool:
 def application_detail(request, pk: int):
     """Read-only view of an application (always this after submission): status, reference, submission time in the
     call's zone, the text, the budget with totals summed in the database, co-applicants, files, and the actions
-    the user may take (edit, review and submit, withdraw)."""
-    application = _application_or_404(request, pk)
+    the user may take (edit, review and submit, withdraw); for the lead applicant organisation's members, the
+    decision, shared scores and the programme's questions (:func:`grants.views.decisions.evaluation_context`)."""
+    return render_detail(request, _application_or_404(request, pk))
+
+
+def render_detail(request, application: Application, *, bound_forms: dict | None = None):
+    """The read-only application page (``bound_forms``: answer forms to show again as typed)."""
+    from grants.views.decisions import evaluation_context
+
     context = {
         "application": application,
         "call": application.call,
@@ -392,6 +399,7 @@ def application_detail(request, pk: int):
         "can_edit": permissions.can_edit_application(request.user, application),
         "can_submit": permissions.can_submit_application(request.user, application),
         "can_withdraw": permissions.can_withdraw_application(request.user, application),
+        **evaluation_context(request, application, bound_forms),
     }
     return render(request, "grants/application_detail.html", context)
 

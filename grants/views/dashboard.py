@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from wagtail.models import Locale
 
 from community.models import OrganisationMembership
-from grants.models import Application, Call, CallPage
+from grants.models import Application, Call, CallPage, Decision
 
 APPLICATIONS_PER_PAGE = 50
 
@@ -17,7 +17,8 @@ APPLICATIONS_PER_PAGE = 50
 def dashboard(request):
     """``/grants/my/``: the signed-in user's organisations (with their role and a link to the organisation page),
     the applications of those organisations (newest saved first, 50 a page; title, call, lot, status, reference,
-    deadline in the call's zone, last saved, requested amount in EUR) and the open calls whose eligible countries
+    deadline in the call's zone, last saved, requested amount in EUR, and the current decision with the awarded
+    amount once decided) and the open calls whose eligible countries
     include one of the organisations' countries (linked to the call's public page in the current language when
     there is one).
 
@@ -36,9 +37,15 @@ def dashboard(request):
     applications = (
         Application.objects.filter(organisation__memberships__user=user)
         .select_related("call__country", "lot", "organisation")
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("decided_at", "pk"), to_attr="decision_list")
+        )
         .order_by("-updated_at", "-pk")
     )
     page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for application in rows:
+        application.current_decision = application.decision_list[-1] if application.decision_list else None
 
     countries = {m.organisation.country_id for m in memberships}
     calls = []
@@ -60,7 +67,7 @@ def dashboard(request):
     return render(
         request,
         "grants/dashboard.html",
-        {"memberships": memberships, "page_obj": page, "applications": page.object_list, "open_calls": calls},
+        {"memberships": memberships, "page_obj": page, "applications": rows, "open_calls": calls},
     )
 
 
