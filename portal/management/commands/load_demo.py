@@ -21,6 +21,7 @@ from django.db import transaction
 
 from portal.demo import campaigns, news, partners, platforms, programme, publications, resources, site, users
 from portal.demo.builder import build_site, ensure_countries, ensure_footer, ensure_menu
+from portal.demo.evaluation import ensure_evaluation_demo
 from portal.demo.grants import ensure_demo_applicant, ensure_grants_demo
 from portal.demo.translate import translate_home_and_menu
 
@@ -104,6 +105,12 @@ class Command(BaseCommand):
         applicant_organisation = ensure_demo_applicant()
         if applicant_organisation:
             self.stdout.write(f"The demo applicant is an administrator of {applicant_organisation} (demo data).")
+        with transaction.atomic():
+            evaluation = ensure_evaluation_demo(ensure_countries())
+        self.stdout.write(
+            f"Evaluation: {evaluation['applications_created']} more applications created in this run; "
+            f"{evaluation['reviews']} submitted reviews and {evaluation['awards']} awards in the demo."
+        )
         if credentials:
             self._report_credentials(credentials)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded in {time.monotonic() - started:.1f} s."))
