@@ -5,8 +5,8 @@ demo rules (:func:`portal.demo.grants.ensure_mk_2025_call`), 2,500 organisations
 applications with scores, two budget lines each and awards for one in ten (bulk inserts); then times, ``RUNS``
 times each (after one unmeasured run):
 
-* the ranking: :func:`grants.ranking.ranking_for_call` when that module exists, else the equivalent queryset
-  (the call's applications by lot and score, highest first, with organisation and lot joined), fully evaluated;
+* the ranking: :func:`grants.ranking.ranking_for_call` (ranked rows per lot with running totals, decisions and
+  integrity flags), fully evaluated;
 * the integrity checks of the call (:func:`grants.integrity.flags_for_call`);
 * the staff CSV and XLSX exports (:func:`grants.exports.call_export` through :mod:`portal.exports`), the response
   body read to the end as a client would.
@@ -133,29 +133,12 @@ def build_data(n_applications: int):
 
 
 def ranking_runner(call):
-    """A function evaluating the ranking of ``call`` and returning its row count, and the name of what it times."""
-    try:
-        from grants.ranking import ranking_for_call
-    except ImportError:
-        from grants.models import Application
-
-        def run():
-            rows = list(
-                Application.objects.filter(call=call)
-                .exclude(status="draft")
-                .select_related("lot", "organisation__country")
-                .order_by("lot__sort_order", "lot__code", "-score", "reference")
-            )
-            return len(rows)
-
-        return run, "ordered queryset (grants.ranking not installed)"
+    """A function evaluating the ranking of ``call`` (:func:`grants.ranking.ranking_for_call`, which also runs the
+    integrity checks for its column) and returning the number of ranked rows, and the name of what it times."""
+    from grants.ranking import ranking_for_call
 
     def run():
-        result = ranking_for_call(call)
-        try:
-            return len(result)
-        except TypeError:
-            return len(list(result))
+        return sum(len(lot.rows) for lot in ranking_for_call(call))
 
     return run, "grants.ranking.ranking_for_call"
 

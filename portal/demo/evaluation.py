@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .grants import ELIGIBLE_TYPES, FICTIONAL, MK_CALL_CODE, MK_DEADLINE, _children
+from .grants import ELIGIBLE_TYPES, MK_CALL_CODE, MK_DEADLINE, _children, ensure_invented_organisations
 from .users import DEMO_DOMAIN, ROLES
 
 ILLUSTRATIVE = "Illustrative demo record (invented organisation and figures)."
@@ -311,22 +311,8 @@ def _pdf_bytes(title: str) -> bytes:
 
 def ensure_more_organisations(countries: dict) -> dict:
     """Create the invented organisations used only by the evaluation demo; return all organisations by name."""
-    Organisation = _model("community.Organisation")
-    for code, name, local, reg, year, budget, kind in MORE_ORGANISATIONS:
-        Organisation.objects.update_or_create(
-            legal_name=name,
-            country=countries[code],
-            defaults={
-                "local_name": local,
-                "registration_number": reg,
-                "year_registered": year,
-                "annual_budget_eur": Decimal(budget),
-                "organisation_type": kind,
-                "address": FICTIONAL,
-                "verified": True,
-            },
-        )
-    return {o.legal_name: o for o in Organisation.objects.all()}
+    ensure_invented_organisations(countries, MORE_ORGANISATIONS)
+    return {o.legal_name: o for o in _model("community.Organisation").objects.all()}
 
 
 def ensure_evaluators() -> list:

@@ -265,11 +265,12 @@ def _model(label: str):
     return apps.get_model(label)
 
 
-def ensure_organisations(countries: dict) -> dict:
-    """Create or update the demo organisations; return them by legal name."""
+def ensure_invented_organisations(countries: dict, rows) -> dict:
+    """Create or update the invented organisations ``rows`` (tuples shaped like :data:`INVENTED_ORGANISATIONS`),
+    each marked fictional and verified; return them by legal name."""
     Organisation = _model("community.Organisation")
     organisations = {}
-    for code, name, local, reg, year, budget, kind in INVENTED_ORGANISATIONS:
+    for code, name, local, reg, year, budget, kind in rows:
         organisations[name], _ = Organisation.objects.update_or_create(
             legal_name=name,
             country=countries[code],
@@ -283,6 +284,13 @@ def ensure_organisations(countries: dict) -> dict:
                 "verified": True,
             },
         )
+    return organisations
+
+
+def ensure_organisations(countries: dict) -> dict:
+    """Create or update the demo organisations; return them by legal name."""
+    Organisation = _model("community.Organisation")
+    organisations = ensure_invented_organisations(countries, INVENTED_ORGANISATIONS)
     for code, name, kind in REAL_ORGANISATIONS:
         organisations[name], _ = Organisation.objects.get_or_create(
             legal_name=name, country=countries[code], defaults={"organisation_type": kind}
