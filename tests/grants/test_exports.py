@@ -180,6 +180,14 @@ def test_reviewer_export_contains_only_their_accepted_assignments(client, call):
     assert len(rows) == 2 and rows[1][6] == "Not started"
 
 
+def test_the_reviewer_list_links_to_the_export(client, call):
+    me = reviewer()
+    assign(submitted(call, title="Accepted by me"), me)
+    client.force_login(me)
+    page = client.get(reverse("grants:review_list")).content.decode()
+    assert reverse(REVIEWER_CSV) in page
+
+
 def test_reviewer_export_shows_their_own_review_and_neutralises_formulas(client, call):
     me = reviewer()
     application = submitted(call, title=HYPERLINK)
