@@ -110,6 +110,13 @@ class CallViewSet(ModelViewSet):
                 heading=_("Evaluation"),
             ),
             ObjectList([InlinePanel("reference_costs", label=_("Reference unit costs"))], heading=_("Reference costs")),
+            ObjectList(
+                [
+                    FieldPanel("payment_schedule"),
+                    FieldRowPanel([FieldPanel("interim_report_min_months"), FieldPanel("final_report_due_days")]),
+                ],
+                heading=_("Payments and reporting"),
+            ),
             ObjectList([InlinePanel("required_documents", label=_("Required documents"))], heading=_("Documents")),
         ],
         base_form_class=CallAdminForm,

@@ -1,6 +1,17 @@
 """Models of the sub-granting app: calls and their rules, public call pages, applications, screening,
-review assignments and conflict-of-interest declarations, reviews and scores, decisions and clarifications."""
+review assignments and conflict-of-interest declarations, reviews and scores, decisions and clarifications, grant
+agreements, tranches and grantee reports."""
 
+from .agreements import (
+    AgreementBudgetLine,
+    AgreementStatus,
+    Amendment,
+    AmendmentKind,
+    GrantAgreement,
+    GrantAgreementQuerySet,
+    Tranche,
+    TrancheCondition,
+)
 from .applications import (
     PROPOSAL_FIELDS,
     ActivityLog,
@@ -24,6 +35,17 @@ from .calls import (
 )
 from .decisions import Clarification, Decision, DecisionOutcome
 from .pages import CallIndexPage, CallPage
+from .reporting import (
+    Report,
+    ReportFile,
+    ReportFileKind,
+    ReportingRequirement,
+    ReportKind,
+    ReportReview,
+    ReportReviewOutcome,
+    ReportSpendingLine,
+    ReportStatus,
+)
 from .reviews import (
     CURRENT_ASSIGNMENT_STATUSES,
     ConflictOfInterestDeclaration,
@@ -35,6 +57,23 @@ from .scoring import CriterionScore, Recommendation, Review, ReviewQuerySet, Rev
 from .screening import EligibilityCheck, EligibilityCheckItem, ScreeningOutcome
 
 __all__ = [
+    "AgreementBudgetLine",
+    "AgreementStatus",
+    "Amendment",
+    "AmendmentKind",
+    "GrantAgreement",
+    "GrantAgreementQuerySet",
+    "Report",
+    "ReportFile",
+    "ReportFileKind",
+    "ReportKind",
+    "ReportReview",
+    "ReportReviewOutcome",
+    "ReportSpendingLine",
+    "ReportStatus",
+    "ReportingRequirement",
+    "Tranche",
+    "TrancheCondition",
     "Clarification",
     "CriterionScore",
     "Decision",

@@ -31,6 +31,37 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("“%(zone)s” is not a known time zone."), params={"zone": value}, code="timezone")
 
 
+#: Conditions a tranche of a call's payment schedule may have (``payment_schedule[i]["condition"]``).
+PAYMENT_CONDITIONS = ("signature", "interim_report_approved", "final_report_approved")
+
+
+def default_payment_schedule() -> list[dict]:
+    """80 % at signature and 20 % after the final report is approved (the programme's recommended rule)."""
+    return [
+        {"percent": "80", "condition": "signature"},
+        {"percent": "20", "condition": "final_report_approved"},
+    ]
+
+
+def validate_payment_schedule(value) -> None:
+    """Raise ``ValidationError`` unless ``value`` is a list of ``{"percent", "condition"}`` whose shares (positive
+    numbers) add up to 100 and whose conditions are among :data:`PAYMENT_CONDITIONS`."""
+    message = _("Give the tranches as a list of shares that add up to 100, each with a known condition.")
+    if not isinstance(value, list) or not value:
+        raise ValidationError(message, code="payment_schedule")
+    total = ZERO
+    for item in value:
+        try:
+            percent = Decimal(str(item["percent"]))
+        except (KeyError, TypeError, ArithmeticError, ValueError):
+            raise ValidationError(message, code="payment_schedule") from None
+        if percent <= 0 or item.get("condition") not in PAYMENT_CONDITIONS:
+            raise ValidationError(message, code="payment_schedule")
+        total += percent
+    if total != Decimal("100"):
+        raise ValidationError(message, code="payment_schedule")
+
+
 class CallQuerySet(models.QuerySet):
     """Queries on calls. Calls are public information: ``published`` is what visitors may see."""
 
@@ -126,6 +157,23 @@ class Call(ClusterableModel):
         _("show applicants their scores and reviewers' comments"),
         default=False,
         help_text=_("Reviewers' names are never shown to applicants."),
+    )
+    payment_schedule = models.JSONField(
+        _("payment schedule"),
+        default=default_payment_schedule,
+        blank=True,
+        validators=[validate_payment_schedule],
+        help_text=_(
+            'Tranches as shares of the award, in order, e.g. [{"percent": "80", "condition": "signature"}, '
+            '{"percent": "20", "condition": "final_report_approved"}]. Conditions: signature, '
+            "interim_report_approved, final_report_approved. The shares add up to 100."
+        ),
+    )
+    interim_report_min_months = models.PositiveSmallIntegerField(
+        _("interim report for projects longer than (months)"), default=6
+    )
+    final_report_due_days = models.PositiveSmallIntegerField(
+        _("final report due (days after the end date)"), default=30
     )
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("deadline"))
@@ -274,6 +322,8 @@ class Call(ClusterableModel):
              "documents": [{"id": 1, "code": ..., "name": ..., "required": True, "cross_border_only": False}],
              "reviews_per_application": 2, "score_spread_threshold": "20.00",
              "share_scores_with_applicants": False,
+             "payment_schedule": [{"percent": "80", "condition": "signature"}, ...],
+             "interim_report_min_months": 6, "final_report_due_days": 30,
              "reference_costs": [{"id": 1, "category": "staff" | "", "unit": "day", "description": ...,
                                   "max_unit_cost": "150.00"}]}
 
@@ -342,6 +392,13 @@ class Call(ClusterableModel):
             "reviews_per_application": self.reviews_per_application,
             "score_spread_threshold": dec(self.score_spread_threshold),
             "share_scores_with_applicants": self.share_scores_with_applicants,
+            "payment_schedule": [
+                {"percent": dec(item.get("percent")), "condition": item.get("condition")}
+                for item in (self.payment_schedule or [])
+                if isinstance(item, dict)
+            ],
+            "interim_report_min_months": self.interim_report_min_months,
+            "final_report_due_days": self.final_report_due_days,
             "reference_costs": [
                 {
                     "id": r.pk,
