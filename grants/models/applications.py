@@ -379,6 +379,20 @@ ACTIVITY_ACTION_LABELS = {
     # Clarification requests (grants.services.clarifications).
     "clarification_requested": _("Question asked to the applicant"),
     "clarification_answered": _("Applicant answered a question"),
+    # Grant agreements, payments and reporting (issue 5: grants.services.agreements, payments, reporting).
+    "agreement_created": _("Grant agreement drafted"),
+    "agreement_sent": _("Grant agreement sent for signature"),
+    "agreement_signed": _("Grant agreement signed"),
+    "agreement_activated": _("Grant agreement in force"),
+    "agreement_amended": _("Grant agreement amended"),
+    "agreement_completed": _("Grant completed"),
+    "agreement_terminated": _("Grant agreement terminated"),
+    "tranche_paid": _("Payment recorded"),
+    "report_added": _("Report requested"),
+    "report_due_extended": _("Report due date extended"),
+    "report_submitted": _("Report submitted"),
+    "report_approved": _("Report approved"),
+    "report_changes_requested": _("Changes to a report requested"),
 }
 
 
