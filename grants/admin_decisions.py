@@ -7,11 +7,16 @@ URLs (namespace ``grants_ranking``, under ``/admin/grants_ranking/``; menu "Gran
   row and a batch form. POST ``decide=<application id>`` records one decision
   (:func:`grants.services.decisions.record_decision`); POST ``batch`` records one outcome for the ticked rows
   (:func:`~grants.services.decisions.record_decisions`, per-row results; "recommend" moves reviewed applications
-  to recommended). Each form carries a random ``request_token``: a replayed POST records nothing twice.
+  to recommended). Each form carries a random ``request_token``: a replayed POST records nothing twice and says
+  so. Results are page messages at the top: recorded (and whether anyone could be told: an organisation without
+  member accounts gets no mail), already recorded, refused rows with the reason, and a warning when the call's
+  awards go beyond its envelope (:func:`warn_if_over_envelope`; a warning, never a refusal). An invalid batch form
+  is shown again at its anchor (``#batch``) with each error naming its field, also listed as messages.
 - ``<call_pk>/assign/`` (``assign``): "Assign reviewers automatically" (:func:`grants.services.reviews.auto_assign`).
 
-Every view needs ``is_staff`` and ``grants.view_application`` (403 otherwise; the admin sends anonymous users and
-users without admin access to the login page). A refused or invalid decision shows the page again with what was
+Every view needs ``is_staff`` and ``grants.view_application`` (403 otherwise; the admin sends anonymous users to
+the sign-in page and answers 403 to signed-in users without admin access, see
+:func:`portal.accounts.views.wagtail_admin_login`). A refused or invalid decision shows the page again with what was
 typed and the reason, nothing lost.
 """
 
@@ -23,14 +28,17 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from .admin_header import StaffPageMixin
 from .admin_views import ReadOnlyApplicationPolicy
+from .formatting import format_eur
 from .models import Application, Call, DecisionOutcome
-from .ranking import RANKED_STATUSES, ranking_for_call
+from .models.calls import ZERO
+from .ranking import RANKED_STATUSES, EnvelopeSummary, call_awarded_total, envelope_summary, ranking_for_call
 from .services.decisions import DECIDABLE_STATUSES, outcomes_for
 from .services.errors import ApplicationError
 from .services.reviews import REVIEWABLE_STATUSES
@@ -66,9 +74,17 @@ BATCH_CHOICES = [(RECOMMEND, _("Recommend for funding")), *DecisionOutcome.choic
 
 class BatchDecisionForm(forms.Form):
     """One outcome and one reason for the ticked applications (``batch-applications``); an award gives each
-    application its requested amount."""
+    application its requested amount. Error messages name the field (they are also shown as page messages)."""
 
-    applications = forms.TypedMultipleChoiceField(label=_("Applications"), coerce=int, choices=())
+    applications = forms.TypedMultipleChoiceField(
+        label=_("Applications"),
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": _("Choose at least one application: tick it in the first column of the ranking."),
+            "invalid_choice": _("One of the ticked applications can no longer be decided: reload the page."),
+        },
+    )
     outcome = forms.ChoiceField(label=_("Decision for the ticked applications"), choices=BATCH_CHOICES)
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=MAX_COMMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
@@ -85,8 +101,18 @@ class BatchDecisionForm(forms.Form):
             self.add_error("reason", _("Give a reason: the applicant will be told why."))
         return cleaned
 
+    def error_list(self) -> list[str]:
+        """Every error as one line naming its field ("Reason: …"), for the page messages."""
+        lines = [str(error) for error in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            label = self.fields[name].label if name in self.fields else name
+            lines.extend(f"{label}: {error}" for error in errors)
+        return lines
 
-class _CallView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
+
+class _CallView(PermissionCheckedMixin, StaffPageMixin, View):
     permission_policy = ReadOnlyApplicationPolicy(Application)
     permission_required = "view"
     header_icon = "list-ol"
@@ -102,6 +128,9 @@ class _CallView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
     def get_page_subtitle(self):
         return str(self.call)
 
+    def get_parent_breadcrumbs(self):
+        return [{"url": reverse("grants_ranking:index"), "label": _("Ranking and decisions")}]
+
 
 class RankingIndexView(_CallView):
     """The calls, newest deadline first, with how many applications are ranked and how many await reviewers."""
@@ -112,12 +141,33 @@ class RankingIndexView(_CallView):
     def get_page_subtitle(self):
         return ""
 
+    def get_parent_breadcrumbs(self):
+        return []
+
     def get(self, request, *args, **kwargs):
         calls = Call.objects.select_related("country").annotate(
             ranked=Count("applications", filter=Q(applications__status__in=RANKED_STATUSES)),
             reviewable=Count("applications", filter=Q(applications__status__in=REVIEWABLE_STATUSES)),
         )
         return self.render_to_response(self.get_context_data(calls=calls.order_by("-closes_at", "title")))
+
+
+def warn_if_over_envelope(request, call: Call) -> None:
+    """Add a warning message when the awards of ``call`` add up to more than its envelope (one query). A warning,
+    not a refusal: staff may knowingly commit more (e.g. expecting savings elsewhere)."""
+    summary = EnvelopeSummary(
+        envelope_eur=call.total_envelope or ZERO, awarded_eur=call_awarded_total(call), requested_eur=ZERO
+    )
+    if summary.over_envelope:
+        messages.warning(
+            request,
+            _("Awards in this call now total %(awarded)s: %(overrun)s more than its envelope of %(envelope)s.")
+            % {
+                "awarded": format_eur(summary.awarded_eur),
+                "overrun": format_eur(summary.overrun_eur),
+                "envelope": format_eur(summary.envelope_eur),
+            },
+        )
 
 
 class CallRankingView(_CallView):
@@ -158,12 +208,16 @@ class CallRankingView(_CallView):
         context = self.get_context_data(
             call=self.call,
             lots=lots,
+            summary=envelope_summary(self.call, lots),
             batch_form=batch,
             batch_selected=selected,
             has_decidable=bool(decidable),
             assign_url=reverse("grants_ranking:assign", args=[self.call.pk]),
         )
         return self.render_to_response(context, status=status)
+
+    def _page_url(self, anchor: str = "") -> str:
+        return reverse("grants_ranking:call", args=[self.call.pk]) + (f"#{anchor}" if anchor else "")
 
     def post(self, request, *args, **kwargs):
         self.load()
@@ -181,11 +235,11 @@ class CallRankingView(_CallView):
         return self._decide(request, application, form)
 
     def _decide(self, request, application, form):
-        from .services.decisions import record_decision
+        from .services.decisions import decide
 
         data = form.cleaned_data
         try:
-            decision = record_decision(
+            result = decide(
                 application.pk,
                 data["outcome"],
                 user=request.user,
@@ -196,54 +250,115 @@ class CallRankingView(_CallView):
         except ApplicationError as error:
             form.add_error(None, " ".join(error.messages))
             return self._render(bound={application.pk: form})
-        messages.success(
-            request,
-            _("%(reference)s: %(decision)s recorded; the applicant was notified.")
-            % {"reference": application.reference, "decision": decision.get_outcome_display()},
-        )
-        return redirect(reverse("grants_ranking:call", args=[self.call.pk]) + f"#row-{application.pk}")
+        values = {"reference": application.reference, "decision": result.decision.get_outcome_display()}
+        if not result.created:
+            messages.info(request, _("%(reference)s: this decision was already recorded.") % values)
+        elif result.notified:
+            messages.success(request, _("%(reference)s: %(decision)s recorded; the applicant was notified.") % values)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "%(reference)s: %(decision)s recorded. Nobody could be notified: the applicant organisation "
+                    "has no member accounts."
+                )
+                % values,
+            )
+        if result.created and result.decision.outcome == DecisionOutcome.AWARD:
+            warn_if_over_envelope(request, self.call)
+        return redirect(self._page_url(f"row-{application.pk}"))
 
     def _post_batch(self, request):
-        from .services.decisions import recommend, record_decisions
-
         ids = list(
             Application.objects.filter(call=self.call, status__in=DECIDABLE_STATUSES).values_list("pk", flat=True)
         )
         form = BatchDecisionForm(request.POST, application_ids=ids)
         if not form.is_valid():
+            for line in form.error_list():
+                messages.error(request, _("Nothing was decided. %(error)s") % {"error": line})
             return self._render(batch=form)
         data = form.cleaned_data
         references = dict(Application.objects.filter(pk__in=data["applications"]).values_list("pk", "reference"))
-        errors = []
-        done = 0
         if data["outcome"] == RECOMMEND:
-            for application_id in data["applications"]:
-                try:
-                    recommend(application_id, user=request.user, comment=data["reason"])
-                except ApplicationError as error:
-                    errors.append((application_id, " ".join(error.messages)))
-                else:
-                    done += 1
+            done, replayed, unnotified, errors = self._batch_recommend(request, data)
         else:
-            rows = [
-                {
-                    "application_id": application_id,
-                    "outcome": data["outcome"],
-                    "reason": data["reason"],
-                    "request_token": data["request_token"],
-                }
-                for application_id in data["applications"]
-            ]
-            for result in record_decisions(rows, user=request.user):
-                if result.ok:
-                    done += 1
-                else:
-                    errors.append((result.application_id, result.error))
-        if done:
-            messages.success(request, _("Done for %(count)d applications.") % {"count": done})
+            done, replayed, unnotified, errors = self._batch_decide(request, data)
+        self._batch_messages(request, data["outcome"], done, replayed, [references.get(pk, pk) for pk in unnotified])
         for application_id, error in errors:
             messages.error(request, f"{references.get(application_id, application_id)}: {error}")
-        return redirect(reverse("grants_ranking:call", args=[self.call.pk]))
+        if data["outcome"] == DecisionOutcome.AWARD and done:
+            warn_if_over_envelope(request, self.call)
+        return redirect(self._page_url())
+
+    @staticmethod
+    def _batch_recommend(request, data):
+        from .services.decisions import recommend
+
+        done, errors = 0, []
+        for application_id in data["applications"]:
+            try:
+                recommend(application_id, user=request.user, comment=data["reason"])
+            except ApplicationError as error:
+                errors.append((application_id, " ".join(error.messages)))
+            else:
+                done += 1
+        return done, 0, [], errors
+
+    @staticmethod
+    def _batch_decide(request, data):
+        from .services.decisions import record_decisions
+
+        rows = [
+            {
+                "application_id": application_id,
+                "outcome": data["outcome"],
+                "reason": data["reason"],
+                "request_token": data["request_token"],
+            }
+            for application_id in data["applications"]
+        ]
+        done, replayed, unnotified, errors = 0, 0, [], []
+        for result in record_decisions(rows, user=request.user):
+            if not result.ok:
+                errors.append((result.application_id, result.error))
+            elif not result.created:
+                replayed += 1
+            else:
+                done += 1
+                if not result.notified:
+                    unnotified.append(result.application_id)
+        return done, replayed, unnotified, errors
+
+    @staticmethod
+    def _batch_messages(request, outcome, done, replayed, unnotified):
+        """Counts of a batch as page messages, with plurals (ngettext)."""
+        if done and outcome == RECOMMEND:
+            text = ngettext(
+                "%(count)d application recommended for funding.",
+                "%(count)d applications recommended for funding.",
+                done,
+            )
+            messages.success(request, text % {"count": done})
+        elif done:
+            text = ngettext(
+                "Decision “%(decision)s” recorded for %(count)d application.",
+                "Decision “%(decision)s” recorded for %(count)d applications.",
+                done,
+            )
+            messages.success(request, text % {"count": done, "decision": DecisionOutcome(outcome).label})
+        if replayed:
+            text = ngettext(
+                "%(count)d application already had this decision: nothing was recorded twice.",
+                "%(count)d applications already had this decision: nothing was recorded twice.",
+                replayed,
+            )
+            messages.info(request, text % {"count": replayed})
+        if unnotified:
+            messages.warning(
+                request,
+                _("Nobody could be notified for %(references)s: the applicant organisation has no member accounts.")
+                % {"references": ", ".join(str(reference) for reference in unnotified)},
+            )
 
 
 class AutoAssignForm(forms.Form):
@@ -257,6 +372,12 @@ class AutoAssignView(_CallView):
 
     template_name = "grants/admin/auto_assign.html"
     page_title = _("Assign reviewers automatically")
+
+    def get_parent_breadcrumbs(self):
+        return [
+            *super().get_parent_breadcrumbs(),
+            {"url": reverse("grants_ranking:call", args=[self.call.pk]), "label": _("Ranking")},
+        ]
 
     def _render(self, form, result=None, error=None):
         applications = Application.objects.filter(call=self.call, status__in=REVIEWABLE_STATUSES)

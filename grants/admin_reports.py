@@ -18,11 +18,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from portal.exports import stream_csv, xlsx_response
 
+from .admin_header import StaffPageMixin
 from .call_statistics import call_statistics
 from .exports import call_export
 from .integrity import flags_for_call
@@ -40,7 +40,7 @@ def report_urls(call) -> dict:
     }
 
 
-class CallReportView(WagtailAdminTemplateMixin, View):
+class CallReportView(StaffPageMixin, View):
     """Base of the per-call pages: loads ``self.call`` and refuses users without
     :func:`~grants.permissions.can_view_call_reports` (``PermissionDenied``)."""
 
@@ -54,6 +54,11 @@ class CallReportView(WagtailAdminTemplateMixin, View):
 
     def get_page_subtitle(self):
         return str(self.call) if self.call else ""
+
+    def get_parent_breadcrumbs(self):
+        if self.call is None:
+            return []
+        return [{"url": reverse(f"{URL_NAMESPACE}:index"), "label": gettext("Grants dashboard")}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -20,11 +20,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from portal.accounts.roles import REVIEWERS_GROUP
 
+from .admin_header import StaffPageMixin, application_breadcrumbs
 from .admin_views import ReadOnlyApplicationPolicy
 from .formatting import call_country_code, format_in_zone
 from .models import Application, ReviewAssignment, ReviewAssignmentStatus
@@ -89,7 +89,7 @@ def review_panel_context(application: Application, user) -> dict:
     }
 
 
-class _StaffApplicationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
+class _StaffApplicationView(PermissionCheckedMixin, StaffPageMixin, View):
     """Base of the staff views on one application (``pk``): policy check, lookup through ``visible_to``."""
 
     permission_policy = ReadOnlyApplicationPolicy(Application)
@@ -111,6 +111,12 @@ class _StaffApplicationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, V
 
     def inspect_url(self) -> str:
         return reverse("grants_applications:inspect", args=[self.pk])
+
+    def get_page_subtitle(self):
+        return str(self.application)
+
+    def get_parent_breadcrumbs(self):
+        return application_breadcrumbs(self.application)
 
 
 class AssignReviewerForm(forms.Form):
@@ -198,9 +204,6 @@ class AskClarificationView(_StaffApplicationView):
 
     def get_page_title(self):
         return _("Ask the applicant a question")
-
-    def get_page_subtitle(self):
-        return str(self.application)
 
     def _render(self, form, error=None, status=200):
         context = self.get_context_data(

@@ -27,13 +27,13 @@ from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from community.models import OrganisationType
 from portal.models import Country
 
+from .admin_header import StaffPageMixin, application_breadcrumbs
 from .formatting import call_country_code, format_eur, format_in_zone
 from .integrity import flags_for_application
 from .models import (
@@ -478,7 +478,7 @@ class ScreeningForm(forms.Form):
         ]
 
 
-class ScreenApplicationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
+class ScreenApplicationView(PermissionCheckedMixin, StaffPageMixin, View):
     """Staff screen a submitted application after the deadline: the proposed items (met yes/no, reason) and a
     comment; POST records it with :func:`grants.services.screening.record_screening` and returns to the inspect
     view. Needs ``is_staff`` and ``grants.view_application`` (the applications' permission policy); anyone else
@@ -498,6 +498,9 @@ class ScreenApplicationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, V
 
     def get_page_subtitle(self):
         return str(self.application)
+
+    def get_parent_breadcrumbs(self):
+        return application_breadcrumbs(self.application)
 
     def _load(self):
         self.application = get_object_or_404(

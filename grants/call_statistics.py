@@ -24,8 +24,15 @@ from .models.calls import ZERO
 SCORE_BIN_POINTS = 10
 SCORE_BINS = 10
 
-#: Chart geometry (SVG user units): label column, bar area, value column, row height.
+#: Chart geometry (SVG user units): label column (default, and the bounds it is fitted to the longest label
+#: within), bar area, value column, row height.
 LABEL_WIDTH = 220
+MIN_LABEL_WIDTH = 80
+MAX_LABEL_WIDTH = 400
+#: Room kept between a label and its bar, and the width budgeted per character of a label at 13 px (generous
+#: for Latin and Cyrillic text, so a label never runs off the left edge of the SVG).
+LABEL_GAP = 8
+LABEL_CHAR_WIDTH = 8
 BAR_WIDTH = 360
 VALUE_WIDTH = 140
 ROW_HEIGHT = 28
@@ -34,11 +41,15 @@ BAR_HEIGHT = 18
 
 @dataclass
 class Bar:
-    """One bar: ``label`` (text), ``value`` (number), ``display`` (the value as people read it), geometry."""
+    """One bar: ``label`` (text), ``value`` (number), ``display`` (the value as people read it), ``over`` (drawn
+    as a warning, e.g. awards beyond the envelope), geometry; ``short_label`` is the label as drawn (cut with "…"
+    when longer than the label column; the full label is in the bar's ``<title>`` and the data table)."""
 
     label: str
     value: Decimal | int
     display: str
+    over: bool = False
+    short_label: str = ""
     width: int = 0
     y: int = 0
     text_y: int = 0
@@ -61,6 +72,15 @@ class BarChart:
     height: int = ROW_HEIGHT
 
     def __post_init__(self):
+        longest = max((len(bar.label) for bar in self.bars), default=0)
+        self.label_width = min(MAX_LABEL_WIDTH, max(MIN_LABEL_WIDTH, longest * LABEL_CHAR_WIDTH + 2 * LABEL_GAP))
+        self.bar_x = self.label_width
+        self.label_x = self.label_width - LABEL_GAP
+        self.value_x = self.label_width + BAR_WIDTH + 8
+        self.width = self.label_width + BAR_WIDTH + VALUE_WIDTH
+        fits = (self.label_width - 2 * LABEL_GAP) // LABEL_CHAR_WIDTH
+        for bar in self.bars:
+            bar.short_label = bar.label if len(bar.label) <= fits else bar.label[: max(fits - 1, 1)].rstrip() + "…"
         largest = max((bar.value for bar in self.bars), default=0) or 0
         for index, bar in enumerate(self.bars):
             bar.width = int(round(BAR_WIDTH * bar.value / largest)) if largest else 0
@@ -84,9 +104,11 @@ def call_statistics(call) -> dict:
     """The dashboard figures of ``call``.
 
     Returns ``{"submitted": int, "drafts": int, "envelope": Decimal, "requested": Decimal, "awarded": Decimal,
-    "awarded_count": int, "scored": int, "charts": [BarChart, ...]}``: charts by country, by lot, by status, the
-    score distribution (bins of 10 points) and the money (envelope, requested, awarded). ``awarded`` sums the
-    amounts of applications whose latest decision is an award. Six queries.
+    "awarded_count": int, "scored": int, "over_envelope": bool, "overrun": Decimal, "charts": [BarChart, ...]}``:
+    charts by country, by lot, by status, the score distribution (bins of 10 points) and the money (envelope,
+    requested, awarded; the awarded bar is marked ``over`` when it exceeds the envelope). ``awarded`` sums the
+    amounts of applications whose latest decision is an award; ``over_envelope`` is True when it is more than the
+    envelope and ``overrun`` says by how much (EUR, 0 otherwise). Six queries.
     """
     applications = Application.objects.filter(call=call)
     submitted = applications.exclude(status=ApplicationStatus.DRAFT)
@@ -138,13 +160,19 @@ def call_statistics(call) -> dict:
         )
         for index in range(SCORE_BINS)
     ]
+    over_envelope = awarded["amount"] > (call.total_envelope or ZERO)
     money = BarChart(
         title=_("Requested and awarded against the envelope"),
         value_header=_("Amount"),
         bars=[
             Bar(label=_("Envelope"), value=call.total_envelope, display=format_eur(call.total_envelope)),
             Bar(label=_("Requested"), value=totals["requested"], display=format_eur(totals["requested"])),
-            Bar(label=_("Awarded"), value=awarded["amount"], display=format_eur(awarded["amount"])),
+            Bar(
+                label=_("Awarded"),
+                value=awarded["amount"],
+                display=format_eur(awarded["amount"]),
+                over=over_envelope,
+            ),
         ],
     )
     return {
@@ -155,6 +183,8 @@ def call_statistics(call) -> dict:
         "requested": totals["requested"],
         "awarded": awarded["amount"],
         "awarded_count": awarded["count"],
+        "over_envelope": over_envelope,
+        "overrun": max(awarded["amount"] - (call.total_envelope or ZERO), ZERO),
         "charts": [
             _count_chart(_("Applications by country"), country_rows),
             _count_chart(_("Applications by lot"), lot_rows),

@@ -26,6 +26,8 @@ For reserve and reject, an amount is ignored (the ranking form always posts the 
 Replays: a form carries a random ``request_token``; the same token on the same application returns the decision
 already recorded, with no second log entry and no second mail (``Decision.request_token`` is unique per
 application). Without a token, deciding again from a final status is refused by the workflow.
+:func:`decide` says which happened (:attr:`DecisionResult.created`) and how many people were mailed
+(:attr:`DecisionResult.notified`), so the staff page never claims a mail that was not sent.
 
 Errors: :class:`ApplicationPermissionError` (not active staff), :class:`ApplicationError` with ``code``
 ``"not_found"``, ``"outcome"``, ``"reason_required"``, ``"amount"``, or the workflow's :class:`TransitionNotAllowed`
@@ -144,7 +146,19 @@ def _clean_reason(reason) -> str:
     return reason
 
 
-def record_decision(
+@dataclass(frozen=True)
+class DecisionResult:
+    """What :func:`decide` did: ``decision`` (the :class:`Decision` recorded, or the one already recorded with the
+    same request token); ``created`` (False for a replay: nothing was written or sent); ``notified`` (how many
+    people the decision mail was queued for: 0 for a replay, and 0 when the applicant organisation has no active
+    member account and the submitter's account is gone)."""
+
+    decision: Decision
+    created: bool
+    notified: int
+
+
+def decide(
     application_id: int,
     outcome: str,
     *,
@@ -153,15 +167,16 @@ def record_decision(
     amount_eur=None,
     request_token: str = "",
     now: datetime.datetime | None = None,
-) -> Decision:
+) -> DecisionResult:
     """Record staff ``user``'s decision ``outcome`` (``"award"``, ``"reserve"`` or ``"reject"``) on application
-    ``application_id``; return the :class:`Decision`.
+    ``application_id``; return a :class:`DecisionResult`.
 
     ``reason`` (plain text, required, cut at ``MAX_COMMENT_LENGTH``) is stored, logged with the status change and
     sent to the applicant. ``amount_eur`` (Decimal, str or number, EUR) is required for an award and checked as the
     module docstring says; ignored otherwise. ``request_token`` (the form's random token, at most 64 characters):
-    replaying it on the same application returns the stored decision and writes nothing. ``now`` (aware, default
-    the server's clock) is the decision time. Errors: see the module docstring; nothing is written when refused.
+    replaying it on the same application returns the stored decision with ``created=False`` and writes nothing.
+    ``now`` (aware, default the server's clock) is the decision time. Errors: see the module docstring; nothing is
+    written when refused.
     """
     _require_staff(user)
     outcome = _outcome(outcome)
@@ -173,7 +188,7 @@ def record_decision(
         if token:
             existing = Decision.objects.filter(application=application, request_token=token).first()
             if existing is not None:
-                return existing
+                return DecisionResult(existing, created=False, notified=0)
         amount = _award_amount(application, amount_eur) if outcome == DecisionOutcome.AWARD else None
         log_comment = f"{format_eur(amount)}: {reason}" if amount is not None else reason
         if outcome == DecisionOutcome.AWARD and application.status == S.REVIEWED:
@@ -188,8 +203,31 @@ def record_decision(
             decided_at=now,
             request_token=token,
         )
-        _notify_decision(application, decision)
-    return decision
+        notified = _notify_decision(application, decision)
+    return DecisionResult(decision, created=True, notified=notified)
+
+
+def record_decision(
+    application_id: int,
+    outcome: str,
+    *,
+    user,
+    reason: str,
+    amount_eur=None,
+    request_token: str = "",
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """:func:`decide` returning only the :class:`Decision` (recorded now, or already recorded with the same
+    ``request_token``). Same arguments and errors."""
+    return decide(
+        application_id,
+        outcome,
+        user=user,
+        reason=reason,
+        amount_eur=amount_eur,
+        request_token=request_token,
+        now=now,
+    ).decision
 
 
 def recommend(application_id: int, *, user, comment: str = "", now: datetime.datetime | None = None) -> Application:
@@ -216,28 +254,32 @@ def decision_context(application: Application, decision: Decision) -> dict:
     }
 
 
-def _notify_decision(application: Application, decision: Decision) -> None:
+def _notify_decision(application: Application, decision: Decision) -> int:
     """Mail every active member of the lead organisation (each in their language), or the submitter when the
-    organisation has none; once per decision."""
+    organisation has none; once per decision. Return the number of mails queued (0: nobody could be told)."""
     recipients = list(_lead_members(application.organisation_id))
     if not recipients and application.submitted_by_id and application.submitted_by.is_active:
         recipients = [application.submitted_by]
-    notify(
+    written = notify(
         recipients,
         "application_decision",
         decision_context(application, decision),
         dedupe_key=f"application-decision-{decision.pk}",
     )
+    return len(written)
 
 
 @dataclass(frozen=True)
 class BatchResult:
     """The result of one row of :func:`record_decisions`: ``decision`` when recorded (or replayed), else the
-    refusal ``error`` (a message for staff, in the active language)."""
+    refusal ``error`` (a message for staff, in the active language); ``created`` False for a replay;
+    ``notified`` the number of people mailed (see :class:`DecisionResult`)."""
 
     application_id: int
     decision: Decision | None = None
     error: str = ""
+    created: bool = False
+    notified: int = 0
 
     @property
     def ok(self) -> bool:
@@ -268,7 +310,7 @@ def record_decisions(batch: Iterable[dict], *, user, now: datetime.datetime | No
         if row.get("outcome") == DecisionOutcome.AWARD and amount in (None, ""):
             amount = requested.get(application_id)
         try:
-            decision = record_decision(
+            result = decide(
                 application_id,
                 row.get("outcome"),
                 user=user,
@@ -282,7 +324,9 @@ def record_decisions(batch: Iterable[dict], *, user, now: datetime.datetime | No
         except ApplicationError as error:
             results.append(BatchResult(application_id, error=" ".join(error.messages)))
         else:
-            results.append(BatchResult(application_id, decision=decision))
+            results.append(
+                BatchResult(application_id, decision=result.decision, created=result.created, notified=result.notified)
+            )
     return results
 
 

@@ -298,7 +298,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = FILE_UPLOAD_MAX_BYTES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # group restrictions only, never shared passwords (GUIDE §3)
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# The admin sends refused requests here: anonymous visitors go on to allauth's sign-in, signed-in users without
+# admin access get a 403 page (portal.accounts.views.wagtail_admin_login; allauth would send them back: a loop).
+WAGTAILADMIN_LOGIN_URL = "portal_wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

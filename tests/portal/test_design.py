@@ -201,7 +201,7 @@ def test_static_assets_exist(name):
     assert finders.find(name)
 
 
-OWN_TEMPLATES = ["base.html", "404.html", "500.html", "styleguide.html", "includes/header.html"]
+OWN_TEMPLATES = ["base.html", "403.html", "404.html", "500.html", "styleguide.html", "includes/header.html"]
 
 
 @pytest.mark.parametrize(
