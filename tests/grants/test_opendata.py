@@ -36,12 +36,15 @@ from grants.opendata import (
 from tests.community.factories import OrganisationFactory, member_of
 from tests.grants.factories import ApplicationFactory, open_call
 from tests.grants.opendata_factories import awarded_agreement
+from tests.portal.conftest import home_page  # noqa: F401  (fixture)
 from tests.portal.factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
 
 SCHEMA_DIR = Path(__file__).parent / "data" / "360giving"
-GRANT_SCHEMA_URL_1_4_2 = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+GRANT_SCHEMA_URL_1_4_2 = (
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+)
 
 PAGE_URL = "/grants/awarded/"
 JSON_URL = "/grants/awarded/360giving.json"
@@ -248,7 +251,9 @@ def test_an_empty_selection_is_an_empty_grants_list():
 def test_filters_by_country_call_and_year():
     mk = open_call(code="mk-f")
     rs = open_call(code="rs-f", country=_country("RS"))
-    in_mk = awarded_agreement(mk, title="Skopje budgets", awarded_at=datetime.datetime(2026, 2, 1, tzinfo=ZoneInfo("UTC")))
+    in_mk = awarded_agreement(
+        mk, title="Skopje budgets", awarded_at=datetime.datetime(2026, 2, 1, tzinfo=ZoneInfo("UTC"))
+    )
     in_rs = awarded_agreement(
         rs,
         organisation=OrganisationFactory(country=_country("RS")),
@@ -380,7 +385,9 @@ def test_no_personal_data_in_the_page_or_the_files():
         contact_phone="+389 70 999 111",
         address="Ulica Tajna 7, Skopje",
     )
-    member = member_of(organisation, first_name="Blagoja", last_name="Secretsurname", email="blagoja.secret@cso.example")
+    member = member_of(
+        organisation, first_name="Blagoja", last_name="Secretsurname", email="blagoja.secret@cso.example"
+    )
     agreement = awarded_agreement(organisation=organisation)
     agreement.application.created_by = member
     agreement.application.submitted_by = member
@@ -455,3 +462,16 @@ def test_urls_are_stable():
     assert reverse("grants:awarded") == PAGE_URL
     assert reverse("grants:awarded_json") == JSON_URL
     assert reverse("grants:awarded_csv") == CSV_URL
+
+
+# ------------------------------------------------------------------------------------------------ reachable links
+
+
+def test_footer_and_calls_index_link_to_the_page_in_the_visitors_language(client, home_page):  # noqa: F811
+    from tests.grants.test_call_pages import CallIndexPageFactory
+
+    index = CallIndexPageFactory(parent=home_page, slug="calls")
+    html = client.get(index.url).content.decode()
+    assert html.count(f'href="{PAGE_URL}"') == 2  # the footer and the link under the calls
+    html = client.get("/mk/grants/awarded/").content.decode()
+    assert 'href="/mk/grants/awarded/"' in html  # the footer link keeps the visitor's language
