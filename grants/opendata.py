@@ -262,7 +262,8 @@ def _number(amount: Decimal | None) -> float | int:
 
 
 def _iso(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).isoformat()
+    """An aware datetime as ISO 8601 in UTC, to the second."""
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def award_datetime(agreement: GrantAgreement) -> dt.datetime | None:
@@ -271,7 +272,7 @@ def award_datetime(agreement: GrantAgreement) -> dt.datetime | None:
     when = getattr(agreement, "award_at", None) or agreement.signed_at
     if when is None:
         return None
-    return when.astimezone(ZoneInfo(agreement.application.call.timezone))
+    return when.astimezone(ZoneInfo(agreement.application.call.timezone)).replace(microsecond=0)
 
 
 def local_midnight(day: dt.date, zone_name: str) -> str:
