@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.models import Country
 
-from .models import Call, CallPage, Lot
+from .models import Call, CallPage, GrantAgreement, Lot
 
 STATUS_CHOICES = [
     ("open", pgettext_lazy("call status", "Open")),
@@ -62,3 +62,78 @@ class CallFilter(django_filters.FilterSet):
         """Calls with at least one cross-border lot, or with at least one lot in a single country."""
         lots = Lot.objects.filter(call_id=OuterRef("call_id"), cross_border=(value == "cross_border"))
         return queryset.filter(Exists(lots))
+
+
+#: Years a ``?year=`` may name (a well-formed year without grants gives an empty list, not every grant).
+YEAR_RANGE = range(2000, 2101)
+
+
+class AwardYearField(django_filters.fields.ChoiceField):
+    """A select of the years with grants that also accepts any other year in :data:`YEAR_RANGE` typed into the
+    address (so ``?year=2019`` lists nothing rather than being ignored)."""
+
+    def valid_value(self, value):
+        return super().valid_value(value) or (str(value).isdigit() and int(value) in YEAR_RANGE)
+
+
+class AwardYearFilter(django_filters.ChoiceFilter):
+    field_class = AwardYearField
+
+
+def _award_year_choices() -> list[tuple[str, str]]:
+    from .opendata import award_years
+
+    return [(str(year), str(year)) for year in award_years()]
+
+
+class AwardedGrantFilter(django_filters.FilterSet):
+    """Filters of the public "Grants awarded" list and its 360Giving files, on public :class:`GrantAgreement` rows.
+
+    ``?country=<ISO code>`` (grants whose grantee or a partner is in that country), ``?call=<code of a published
+    call>`` and ``?year=<YYYY>`` (year of the award in the call's time zone, see
+    :func:`grants.opendata.in_award_year`; the select offers the years with grants). A valid value without grants
+    gives an empty list; an invalid one (unknown country or call, not a year) is ignored, with the field's error
+    on the page.
+    """
+
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        label=_("Country"),
+        empty_label=_("All countries"),
+        method="filter_country",
+    )
+    call = django_filters.ModelChoiceFilter(
+        queryset=Call.objects.published().order_by("-opens_at", "title"),
+        to_field_name="code",
+        label=_("Call for proposals"),
+        empty_label=_("All calls"),
+        method="filter_call",
+    )
+    year = AwardYearFilter(
+        choices=_award_year_choices,
+        label=_("Year awarded"),
+        empty_label=_("All years"),
+        method="filter_year",
+    )
+
+    class Meta:
+        model = GrantAgreement
+        fields = ["country", "call", "year"]
+
+    def filter_country(self, queryset, name, value):
+        """Grants of an organisation in ``value`` (a Country), or with a partner organisation there."""
+        partners = GrantAgreement.partners.through.objects.filter(
+            grantagreement_id=OuterRef("pk"), organisation__country=value
+        )
+        return queryset.filter(Q(organisation__country=value) | Q(Exists(partners)))
+
+    def filter_call(self, queryset, name, value):
+        """Grants of the call ``value``."""
+        return queryset.filter(application__call=value)
+
+    def filter_year(self, queryset, name, value):
+        """Grants awarded in the year ``value`` (digits, validated by :class:`AwardYearField`)."""
+        from .opendata import in_award_year
+
+        return in_award_year(queryset, int(value))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, decisions, exports, files, reviews
+from .views import applications, dashboard, decisions, exports, files, opendata, reviews
 
 app_name = "grants"
 
@@ -33,4 +33,8 @@ urlpatterns: list = [
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
     # Reviewer's export of their own accepted assignments (grants.views.exports)
     path("reviews/export.csv", exports.reviewer_export_csv, name="reviewer_export_csv"),
+    # Public open data on awards (grants.views.opendata): no sign-in
+    path("awarded/", opendata.awarded_grants_page, name="awarded"),
+    path("awarded/360giving.json", opendata.awarded_grants_json, name="awarded_json"),
+    path("awarded/360giving.csv", opendata.awarded_grants_csv, name="awarded_csv"),
 ]

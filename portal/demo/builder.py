@@ -250,10 +250,11 @@ def ensure_footer(site: Site, values: dict) -> None:
 
 
 def ensure_menu(title: str, items: list[tuple[str, str]], pages: dict[str, Page]):
-    """Create or update the default locale's ``MainMenu`` with ``items`` (label, page slug), in order.
+    """Create or update the default locale's ``MainMenu`` with ``items`` (label, page slug or site path), in order.
 
-    Existing items are updated in place by position (so their ids, and wagtail-localize's segments, stay
-    stable); extra items are removed.
+    A target starting with ``/`` is a site path (``link_url``, e.g. a Django view such as ``/grants/awarded/``);
+    anything else is the slug of a page in ``pages``. Existing items are updated in place by position (so their
+    ids, and wagtail-localize's segments, stay stable); extra items are removed.
     """
     MainMenu = _model("MainMenu")
     locale = Locale.get_default()
@@ -261,11 +262,12 @@ def ensure_menu(title: str, items: list[tuple[str, str]], pages: dict[str, Page]
     menu.title = title
     existing = list(menu.items.all()) if menu.pk else []
     new_items = []
-    for position, (label, slug) in enumerate(items):
+    for position, (label, target) in enumerate(items):
         item = existing[position] if position < len(existing) else menu.items.model()
         item.label = label
-        item.link_page = pages[slug]
-        item.link_url = ""
+        is_path = target.startswith("/")
+        item.link_page = None if is_path else pages[target]
+        item.link_url = target if is_path else ""
         item.sort_order = position
         new_items.append(item)
     menu.items = new_items

@@ -1,4 +1,4 @@
-"""Demo content: the footer settings and the main menu (labels and the slug of the page each item opens)."""
+"""Demo content: the footer settings and the main menu (labels and the page or site path each item opens)."""
 
 # The footer's text fields are left empty so the template shows its standard wording, translated into the
 # visitor's language (templates/includes/footer.html); filled fields would show the same text in every language.
@@ -7,7 +7,8 @@ FOOTER = {"funder_eu_credit": "", "funder_norway_credit": "", "disclaimer": ""}
 
 MENU_TITLE = "Main menu"
 
-# (label, slug of the English page the item opens)
+# (label, slug of the English page the item opens, or a site path "/…" of a Django view: the menu shows that path
+# in the visitor's language, see portal.cms.templatetags.cms_tags.localised_site_path)
 MENU_ITEMS = [
     ("About", "about"),
     ("Countries", "countries"),
@@ -17,6 +18,7 @@ MENU_ITEMS = [
     ("Resources", "resources"),
     ("Publications", "publications"),
     ("Calls for proposals", "calls"),
+    ("Grants awarded", "/grants/awarded/"),
     ("DAGs & RCP", "dags-and-rcp"),
     ("Contact", "contact"),
 ]

@@ -304,7 +304,7 @@ HOME = {
 
 _MENU_ROWS = {
     # MENU_TITLE, About, Countries, Platforms, News, Campaigns, Resources, Publications, Calls for proposals,
-    # DAGs & RCP, Contact
+    # Grants awarded, DAGs & RCP, Contact
     "bs": [
         "Glavni meni",
         "O programu",
@@ -315,6 +315,7 @@ _MENU_ROWS = {
         "Materijali",
         "Publikacije",
         "Pozivi za prijedloge",
+        "Dodijeljeni grantovi",
         "Savjetodavne grupe i RCP",
         "Kontakt",
     ],
@@ -328,6 +329,7 @@ _MENU_ROWS = {
         "Materiale",
         "Publikime",
         "Thirrje për propozime",
+        "Grantet e dhëna",
         "Grupet këshillëdhënëse dhe RCP",
         "Kontakti",
     ],
@@ -341,6 +343,7 @@ _MENU_ROWS = {
         "Материјали",
         "Публикации",
         "Повици за предлози",
+        "Доделени грантови",
         "Советодавни групи и RCP",
         "Контакт",
     ],
@@ -354,6 +357,7 @@ _MENU_ROWS = {
         "Materijali",
         "Publikacije",
         "Pozivi za predloge",
+        "Dodeljeni grantovi",
         "Savetodavne grupe i RCP",
         "Kontakt",
     ],
@@ -367,6 +371,7 @@ _MENU_ROWS = {
         "Kaynaklar",
         "Yayınlar",
         "Teklif çağrıları",
+        "Verilen hibeler",
         "Danışma grupları ve RCP",
         "İletişim",
     ],

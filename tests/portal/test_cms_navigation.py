@@ -145,3 +145,24 @@ def test_footer_settings_override_the_defaults(client, home_page):
     assert "EU credit from settings" in html and "Norway credit from settings" in html
     assert "Disclaimer &lt;b&gt;from&lt;/b&gt; settings" in html  # plain text, escaped
     assert 'href="mailto:info@example.org"' in html
+
+
+@pytest.mark.django_db
+def test_a_site_path_item_follows_the_visitors_language(client, menu, pages, locale_tr):
+    """An item with the path of a Django view (no language prefix) opens that view in the visitor's language; a
+    Wagtail page path, a prefixed path and an absolute URL are left as they are."""
+    from portal.cms.templatetags.cms_tags import localised_site_path
+
+    MenuItem.objects.create(menu=menu, link_url="/search/", label="Find", sort_order=3)
+    tr_about = pages[0].copy_for_translation(locale_tr, copy_parents=True, alias=False)
+    tr_about.save_revision().publish()
+    nav = nav_html(client.get(tr_about.url).content.decode())
+    assert 'href="/tr/search/">Find</a>' in nav
+    nav = nav_html(client.get(pages[0].url).content.decode())
+    assert 'href="/search/">Find</a>' in nav
+
+    assert localised_site_path("/search/?q=x", "mk") == "/mk/search/?q=x"
+    assert localised_site_path("/tr/search/", "mk") == "/tr/search/"
+    assert localised_site_path("/about/", "mk") == "/about/"  # a Wagtail page: link the page instead
+    assert localised_site_path("https://integritywatch.eu/", "mk") == "https://integritywatch.eu/"
+    assert localised_site_path("/sitemap.xml", "mk") == "/sitemap.xml"

@@ -3,8 +3,12 @@
 Breadcrumbs: templates/components/breadcrumbs.html.
 """
 
+from urllib.parse import urlsplit
+
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 from portal.cms.models import MainMenu, NewsIndexPage
@@ -22,6 +26,26 @@ def _aria_current(item_url: str, path: str, is_home: bool) -> str:
     if not is_home and item_url.endswith("/") and path.startswith(item_url):
         return "true"
     return ""
+
+
+def localised_site_path(url: str, language: str) -> str:
+    """The address of a menu item's site path in ``language``.
+
+    A path of a Django view written in the default language (``/grants/awarded/``, no prefix) becomes that view's
+    address in ``language`` (``/mk/grants/awarded/``), so a visitor reading Macedonian stays in Macedonian.
+    Unchanged: absolute URLs, ``mailto:``, paths that resolve to a Wagtail page (their slugs differ per language:
+    link the page instead), paths that already carry a language prefix, and paths that do not resolve.
+    """
+    if not url.startswith("/") or url.startswith("//"):
+        return url
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            match = resolve(urlsplit(url).path)
+        except Resolver404:
+            return url
+        if match.url_name == "wagtail_serve":
+            return url
+        return translate_url(url, language)
 
 
 def _menu_for(locale):
@@ -64,7 +88,8 @@ def main_menu_items(context) -> list[dict]:
                 label = item.label or page.title
                 is_home = page.depth <= 2
             else:
-                url, label, is_home = item.link_url, item.label, item.link_url in ("/", f"/{locale.language_code}/")
+                url = localised_site_path(item.link_url, locale.language_code)
+                label, is_home = item.label, item.link_url in ("/", f"/{locale.language_code}/")
             entries.append({"label": label, "url": url, "current": _aria_current(url, path, is_home)})
         return entries
     if site is None:
