@@ -428,12 +428,26 @@ def may_screen(user, application) -> bool:
 MET_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
+#: The reason fields' help (shown once above the table, linked to each reason field with ``aria-describedby``).
+SCREENING_REASON_HELP = _(
+    "Each reason is pre-filled with the proposed one. Keep it only if you agree with the proposal. If you change "
+    "“Met”, replace it with your own reason: the proposed one says the opposite, and the applicant is sent the "
+    "reason of every rule that is not met."
+)
+SCREENING_REASON_HELP_ID = "screening-reason-help"
+
+
 class ScreeningForm(forms.Form):
     """One "met" yes/no and one reason per proposed item (``met_<code>``, ``reason_<code>``), and a comment.
 
     ``items``: the list of :func:`grants.services.screening.prefill_screening`; initial values are its proposals.
-    :meth:`decisions` gives the ``items`` argument of :func:`~grants.services.screening.record_screening`.
+    :meth:`decisions` gives the ``items`` argument of :func:`~grants.services.screening.record_screening`. An item
+    decided against the proposal with the reason left blank or as proposed is an error on its reason field (the
+    service refuses it too, ``"reason_required"``).
     """
+
+    reason_help = SCREENING_REASON_HELP
+    reason_help_id = SCREENING_REASON_HELP_ID
 
     comment = forms.CharField(
         label=_("Comment"),
@@ -459,9 +473,23 @@ class ScreeningForm(forms.Form):
                 required=False,
                 max_length=2000,
                 initial=item["reason"],
-                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=SCREENING_REASON_HELP,
+                widget=forms.Textarea(attrs={"rows": 2, "aria-describedby": SCREENING_REASON_HELP_ID}),
             )
         self.order_fields([name for item in items for name in (f"met_{item['code']}", f"reason_{item['code']}")])
+
+    def clean(self):
+        from .services.screening import own_reason, reason_required_message
+
+        data = super().clean()
+        for item in self.items:
+            met = data.get(f"met_{item['code']}")
+            reason = data.get(f"reason_{item['code']}")
+            if met is None or reason is None:
+                continue
+            if (met == "yes") != bool(item["met"]) and not own_reason(item, reason):
+                self.add_error(f"reason_{item['code']}", reason_required_message(item))
+        return data
 
     def rows(self):
         """``[(met bound field, reason bound field), ...]`` in the items' order (for the template)."""

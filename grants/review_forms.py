@@ -119,21 +119,27 @@ class ReviewForm(forms.Form):
         ]
 
     def valid_scores(self) -> dict[int, dict]:
-        """``{criterion_id: {"score", "not_applicable", "comment"}}`` for the criteria whose fields are all valid
-        (call after :meth:`is_valid`): what can be saved when some other criterion is not."""
+        """The valid part of what was typed, as the ``scores`` of :func:`grants.services.scoring.save_review`
+        (call after :meth:`is_valid`): ``{criterion_id: {"score", "not_applicable", "comment"}}``.
+
+        Per criterion, the mark (score and "not applicable") is left out when either field has an error (the mark
+        saved before stays) and the comment is left out when it has one; so the comment of a row whose score is
+        out of range is still saved. A criterion with nothing valid is left out."""
         data = getattr(self, "cleaned_data", {})
         result = {}
         for criterion in self.criteria:
-            names = [f"score_{criterion.id}", f"comment_{criterion.id}"]
+            entry = {}
+            mark_names = [f"score_{criterion.id}"]
             if criterion.allow_not_applicable:
-                names.append(f"na_{criterion.id}")
-            if any(name in self.errors or name not in data for name in names):
-                continue
-            result[criterion.id] = {
-                "score": data[f"score_{criterion.id}"],
-                "not_applicable": bool(data.get(f"na_{criterion.id}", False)),
-                "comment": data[f"comment_{criterion.id}"],
-            }
+                mark_names.append(f"na_{criterion.id}")
+            if not any(name in self.errors or name not in data for name in mark_names):
+                entry["score"] = data[f"score_{criterion.id}"]
+                entry["not_applicable"] = bool(data.get(f"na_{criterion.id}", False))
+            comment = f"comment_{criterion.id}"
+            if comment not in self.errors and comment in data:
+                entry["comment"] = data[comment]
+            if entry:
+                result[criterion.id] = entry
         return result
 
     def valid_field(self, name: str) -> str | None:

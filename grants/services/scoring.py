@@ -178,12 +178,20 @@ def review_total(criteria: list[CriterionRule], marks: dict[int, Mark]) -> Decim
 # --- validating input ---------------------------------------------------------------------------------------------
 
 
-def _clean_entry(criterion: CriterionRule, entry) -> tuple[Mark, str, list[str]]:
-    """``(mark, comment, problems)`` of one criterion's input ``{"score", "not_applicable", "comment"}``."""
+def _clean_entry(criterion: CriterionRule, entry) -> tuple[Mark | None, str | None, list[str]]:
+    """``(mark, comment, problems)`` of one criterion's input ``{"score", "not_applicable", "comment"}``.
+
+    ``mark`` is None when the entry has neither ``"score"`` nor ``"not_applicable"`` (the stored mark stays),
+    ``comment`` None when it has no ``"comment"`` (the stored comment stays).
+    """
     problems = []
     entry = entry or {}
+    comment = None
+    if "comment" in entry:
+        comment = clean_plain_text(str(entry.get("comment") or ""))[:MAX_COMMENT_LENGTH].strip()
+    if "score" not in entry and "not_applicable" not in entry:
+        return None, comment, problems
     not_applicable = bool(entry.get("not_applicable", False))
-    comment = clean_plain_text(str(entry.get("comment") or ""))[:MAX_COMMENT_LENGTH].strip()
     raw = entry.get("score")
     score = None
     if raw is not None and raw != "":
@@ -269,7 +277,11 @@ def save_review(
     """Save ``user``'s review for assignment ``assignment_id`` (created on first save); with ``submit``, submit it.
 
     ``scores``: ``{criterion_id: {"score": Decimal | str | None, "not_applicable": bool, "comment": str}}``. Only
-    the criteria given change; the others keep what was saved before (ids not in the grid are ignored).
+    the criteria given change; the others keep what was saved before (ids not in the grid are ignored). Within an
+    entry, the mark (score and not applicable) stays as saved before when neither ``"score"`` nor
+    ``"not_applicable"`` is given (a missing one of the two counts as ``None`` / ``False``), and the comment stays
+    when ``"comment"`` is not given: the review page sends only the valid part of what was typed, so that the
+    comment of a criterion whose score was refused is still saved.
     ``recommendation`` (a :class:`~grants.models.Recommendation` value or ``""``) and ``overall_comment`` (plain
     text) change when not ``None``. Comments are cut at :data:`MAX_COMMENT_LENGTH`.
 
@@ -346,8 +358,10 @@ def save_review(
         return review
 
 
-def _write_marks(review: Review, cleaned: dict[int, tuple[Mark, str]]) -> None:
-    """Create or update the :class:`CriterionScore` rows of ``review`` for the criteria in ``cleaned``."""
+def _write_marks(review: Review, cleaned: dict[int, tuple[Mark | None, str | None]]) -> None:
+    """Create or update the :class:`CriterionScore` rows of ``review`` for the criteria in ``cleaned``; a ``None``
+    mark or comment leaves the stored one (a new row: no score, not "not applicable", no comment)."""
+    cleaned = {key: value for key, value in cleaned.items() if value != (None, None)}
     if not cleaned:
         return
     existing = {s.criterion_id: s for s in CriterionScore.objects.filter(review=review, criterion_id__in=cleaned)}
@@ -355,18 +369,14 @@ def _write_marks(review: Review, cleaned: dict[int, tuple[Mark, str]]) -> None:
     for criterion_id, (mark, comment) in cleaned.items():
         row = existing.get(criterion_id)
         if row is None:
-            new.append(
-                CriterionScore(
-                    review=review,
-                    criterion_id=criterion_id,
-                    score=mark.score,
-                    not_applicable=mark.not_applicable,
-                    comment=comment,
-                )
-            )
+            row = CriterionScore(review=review, criterion_id=criterion_id, score=None, not_applicable=False, comment="")
+            new.append(row)
         else:
-            row.score, row.not_applicable, row.comment = mark.score, mark.not_applicable, comment
             changed.append(row)
+        if mark is not None:
+            row.score, row.not_applicable = mark.score, mark.not_applicable
+        if comment is not None:
+            row.comment = comment
     CriterionScore.objects.bulk_create(new)
     CriterionScore.objects.bulk_update(changed, ["score", "not_applicable", "comment"])
     if hasattr(review, "_prefetched_objects_cache"):

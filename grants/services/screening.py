@@ -9,8 +9,9 @@ application to eligible or ineligible through :func:`grants.services.workflow.tr
 mails the lead organisation's members the unmet rules with their reasons, in one transaction.
 
 Errors: :class:`ApplicationPermissionError` (not active staff), :class:`ApplicationError` (``code``: ``"status"``
-not submitted, ``"items"`` items that do not match the prefilled rules, ``"reason_required"`` an unmet item with
-no reason, or the workflow's ``"guard"`` before the deadline).
+not submitted, ``"items"`` items that do not match the prefilled rules, ``"reason_required"`` an item decided
+against the proposal (proposed as met and decided not met, or the reverse) without a reason of staff's own, or an
+unmet item with no reason at all, or the workflow's ``"guard"`` before the deadline).
 """
 
 from __future__ import annotations
@@ -124,8 +125,30 @@ def _clean(text) -> str:
     return clean_plain_text(str(text or ""))[:MAX_REASON_LENGTH].strip()
 
 
+def own_reason(proposed: dict, reason) -> str:
+    """The reason staff wrote for the proposed item ``proposed`` (cleaned, cut at :data:`MAX_REASON_LENGTH`); ``""``
+    when they left it blank or left the proposed reason as it was (the admin form pre-fills it)."""
+    reason = _clean(reason)
+    return "" if reason == _clean(proposed["reason"]) else reason
+
+
+def reason_required_message(proposed: dict) -> str:
+    """Why a reason of staff's own is needed for ``proposed`` when they decide it the other way (active language)."""
+    if proposed["met"]:
+        return _(
+            "“%(rule)s” was proposed as met: write your own reason why it is not met (the applicant will read it)."
+        ) % {"rule": proposed["label"]}
+    return _("“%(rule)s” was proposed as not met: write your own reason why it is met.") % {"rule": proposed["label"]}
+
+
 def _merge_items(proposed: list[dict], items: list[dict]) -> list[dict]:
-    """Staff's decisions on the proposed items; ``reason`` left blank keeps the proposed reason."""
+    """Staff's decisions on the proposed items, in the proposed order.
+
+    An item decided as proposed (``met`` unchanged) keeps the proposed reason when ``reason`` is blank or the
+    proposed text; decided the other way, it needs a reason of staff's own (:func:`own_reason`): the proposed
+    reason says the opposite of the decision. Raises :class:`ApplicationError` ``"items"`` (items not matching the
+    proposal) or ``"reason_required"`` (one message per such item, naming the rule).
+    """
     given = {}
     for item in items:
         code = str(item.get("code", ""))
@@ -134,17 +157,24 @@ def _merge_items(proposed: list[dict], items: list[dict]) -> list[dict]:
         given[code] = item
     if set(given) != {item["code"] for item in proposed}:
         raise ApplicationError(_("Decide every rule of the screening, and only those."), code="items")
-    merged = []
+    merged, missing = [], []
     for order, base in enumerate(proposed):
         decision = given[base["code"]]
         met = bool(decision.get("met"))
-        reason = _clean(decision.get("reason")) or base["reason"]
-        if not met and not reason:
-            raise ApplicationError(
-                _("Give a reason for “%(rule)s”: the applicant will be told why.") % {"rule": base["label"]},
-                code="reason_required",
-            )
-        merged.append({**base, "met": met, "reason": reason, "sort_order": order, "proposed": base["reason"]})
+        reason = own_reason(base, decision.get("reason"))
+        if met != bool(base["met"]) and not reason:
+            missing.append(reason_required_message(base))
+            continue
+        if not met and not (reason or base["reason"]):
+            missing.append(_("Give a reason for “%(rule)s”: the applicant will be told why.") % {"rule": base["label"]})
+            continue
+        merged.append(
+            {**base, "met": met, "reason": reason or base["reason"], "sort_order": order, "proposed": base["reason"]}
+        )
+    if missing:
+        error = ApplicationError([ApplicationError(message, code="reason_required") for message in missing])
+        error.code = "reason_required"
+        raise error
     return merged
 
 
@@ -172,7 +202,8 @@ def record_screening(
     """Record the screening of the submitted application ``application_id`` by staff ``user``; return the check.
 
     ``items``: ``[{"code", "met": bool, "reason": str}, ...]``, exactly one per item of :func:`prefill_screening`
-    (a blank reason keeps the proposed one; an unmet item needs a reason). The outcome is eligible when every item
+    (a blank reason keeps the proposed one only when ``met`` is as proposed; an item decided the other way needs a
+    reason of staff's own, else ``"reason_required"`` and nothing is written). The outcome is eligible when every item
     is met, else ineligible. In one transaction (the application row locked): the check and its items are stored
     (replacing an earlier one while the application is still submitted), the application moves to eligible or
     ineligible through :func:`grants.services.workflow.transition` (after the deadline only; the log comment is

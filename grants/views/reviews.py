@@ -237,8 +237,10 @@ def review_detail(request, pk: int):
 
     Buttons: ``save`` (save the draft), ``submit`` (save, then ask for confirmation when the review is complete,
     else list what is missing), ``confirm_submit`` (submit the saved draft: final). Invalid values are shown again
-    as typed with their errors, and the valid rest is saved. A replayed ``confirm_submit`` changes nothing. Once
-    submitted, the reviewer's review is read-only and the other submitted reviews appear, anonymised.
+    as typed with their errors and are not saved (a refused score leaves the one saved earlier); the valid rest is
+    saved, including the comment next to a refused score, and the message says so. A replayed ``confirm_submit``
+    changes nothing. Once submitted, the reviewer's review is read-only and the other submitted reviews appear,
+    anonymised.
     """
     _require_reviewer(request)
     assignment = _assignments(request).accepted().filter(pk=pk).first()
@@ -260,6 +262,7 @@ def review_detail(request, pk: int):
             return redirect("grants:review_detail", pk=assignment.pk)
         form = ReviewForm(request.POST, criteria=criteria)
         valid = form.is_valid()
+        refused = False
         try:
             review = save_review(
                 assignment.pk,
@@ -273,6 +276,7 @@ def review_detail(request, pk: int):
         except ValidationError as error:
             problems = list(error.messages)
             valid = False
+            refused = True
         if valid and "submit" in request.POST:
             problems = submission_problems(review, criteria)
             if not problems:
@@ -292,9 +296,7 @@ def review_detail(request, pk: int):
             messages.success(request, _("Your draft was saved."))
             return redirect("grants:review_detail", pk=assignment.pk)
         else:
-            messages.warning(
-                request, _("Some entries need your attention (marked below). Everything else you entered was saved.")
-            )
+            messages.warning(request, _partial_save_message(form, refused))
     elif editable:
         form = ReviewForm(initial=review_initial(review, criteria), criteria=criteria)
 
@@ -318,6 +320,19 @@ def review_detail(request, pk: int):
         "breadcrumbs": _crumbs(),
     }
     return render(request, "grants/reviews/review_detail.html", context)
+
+
+def _partial_save_message(form: ReviewForm, refused: bool) -> str:
+    """What the reviewer is told when not everything they typed could be saved: ``refused`` (the service saved
+    nothing), only scores marked (their earlier scores kept, everything else saved) or other entries marked."""
+    if refused:
+        return _("Nothing you entered was saved: see the problems listed below.")
+    if all(name.startswith("score_") for name in form.errors):
+        return _(
+            "The scores marked below were not saved (a score saved earlier is kept); everything else you entered "
+            "was saved, including the comments."
+        )
+    return _("The entries marked below were not saved; everything else you entered was saved.")
 
 
 def _confirm_submit(request, assignment: ReviewAssignment):

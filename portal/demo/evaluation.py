@@ -13,6 +13,11 @@ screens and the applicant's decision page all show data of a realistic size:
   review with the demo reviewer's assignment waiting for the conflict-of-interest declaration, and the demo
   applicant's application awarded, with scores and comments shared with the applicant.
 
+The demo's integrity flags are the intended ones only: the pilot call's near-duplicate pair (IW-BA-2026P-004/005)
+and the trainer's day rate above the reference unit cost (004); the evaluators' and the applicant contacts' mail
+domains differ from each other and from the demo applicant's, so no reviewer is flagged. The two pilot applications
+left for screening have a contact member each, so screening them in the demo sends a (console) mail.
+
 Everything here is idempotent: an application that already went through a step is left alone. The services are
 looked up at run time (``portal`` imports none of the apps, GUIDE §2).
 """
@@ -32,7 +37,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .grants import ELIGIBLE_TYPES, MK_CALL_CODE, MK_DEADLINE, _children, ensure_invented_organisations
+from .grants import (
+    ELIGIBLE_TYPES,
+    MK_CALL_CODE,
+    MK_DEADLINE,
+    _children,
+    date_demo_submission_log,
+    ensure_invented_organisations,
+)
 from .users import DEMO_DOMAIN, ROLES
 
 ILLUSTRATIVE = "Illustrative demo record (invented organisation and figures)."
@@ -268,9 +280,21 @@ BA_REFERENCE_COSTS = [
     ("events", "event", "Public event or debate", "1000.00"),
 ]
 
-# Two more evaluators (no sign-in; the demo reviewer of portal.demo.users is the one visitors use).
+# Two more evaluators (no sign-in; the demo reviewer of portal.demo.users is the one visitors use). Their addresses
+# are on a domain of their own: the integrity check "reviewer shares the applicant's email domain" compares whole
+# domains (sub-domains are not folded), and the demo applicant, a member of the awarded pilot application's
+# organisation, is on DEMO_DOMAIN.
 CHECKED_ON_CERTIFICATE = "Checked on the registration certificate attached to the application."
+EVALUATORS_DOMAIN = f"evaluators.{DEMO_DOMAIN}"
 EVALUATORS = [("evaluator-1", "Vesna", "Evaluator (demo)"), ("evaluator-2", "Kerem", "Evaluator (demo)")]
+
+# A contact member (no sign-in) of the organisations of the pilot call's applications left for screening, so that
+# screening them in the demo mails someone (the console backend shows it). Each on its organisation's own domain,
+# distinct from the reviewers' domains. (organisation, local part, domain, first name, last name, language)
+APPLICANT_CONTACTS = [
+    ("Zenica Council Watch", "info", f"zenica-council-watch.{DEMO_DOMAIN}", "Emina", "Contact (demo)", "bs"),
+    ("Bihać Youth Data Club", "info", f"bihac-youth-data-club.{DEMO_DOMAIN}", "Adnan", "Contact (demo)", "bs"),
+]
 
 PROPOSAL_TEXT = {
     "problem": "Public data on how public money is spent exists but few people in the municipality read it.",
@@ -316,7 +340,8 @@ def ensure_more_organisations(countries: dict) -> dict:
 
 
 def ensure_evaluators() -> list:
-    """The demo reviewer (``users.ROLES`` key ``reviewer``, when it exists) and two evaluators without sign-in."""
+    """The demo reviewer (``users.ROLES`` key ``reviewer``, when it exists) and two evaluators without sign-in, on
+    :data:`EVALUATORS_DOMAIN` (evaluators created on ``DEMO_DOMAIN`` by an earlier run are moved there)."""
     from django.contrib.auth.models import Group
 
     reviewers_group = import_module("portal.accounts.roles").REVIEWERS_GROUP
@@ -324,9 +349,19 @@ def ensure_evaluators() -> list:
     User = get_user_model()
     evaluators = []
     for key, first, last in EVALUATORS:
-        user = User.objects.filter(email__iexact=f"{key}@{DEMO_DOMAIN}").first()
+        email = f"{key}@{EVALUATORS_DOMAIN}"
+        user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User(email=f"{key}@{DEMO_DOMAIN}", first_name=first, last_name=last)
+            # A database loaded before the evaluators had their own domain: move the same user (and its reviews).
+            user = User.objects.filter(email__iexact=f"{key}@{DEMO_DOMAIN}").first()
+            if user is not None:
+                from allauth.account.models import EmailAddress
+
+                user.email = email
+                user.save(update_fields=["email"])
+                EmailAddress.objects.filter(user=user).update(email=email)
+        if user is None:
+            user = User(email=email, first_name=first, last_name=last)
             user.set_unusable_password()
             user.save()
         user.groups.add(group)
@@ -334,6 +369,27 @@ def ensure_evaluators() -> list:
     email = next(role.email for role in ROLES if role.key == "reviewer")
     demo_reviewer = User.objects.filter(email__iexact=email).first()
     return [demo_reviewer, *evaluators] if demo_reviewer else evaluators
+
+
+def ensure_applicant_contacts(organisations: dict) -> list:
+    """A member account (unusable password, no sign-in) for each organisation of :data:`APPLICANT_CONTACTS` that
+    exists; returns the users. Idempotent."""
+    User = get_user_model()
+    Membership = _model("community.OrganisationMembership")
+    contacts = []
+    for name, local, domain, first, last, language in APPLICANT_CONTACTS:
+        organisation = organisations.get(name)
+        if organisation is None:
+            continue
+        email = f"{local}@{domain}"
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email, first_name=first, last_name=last, preferred_language=language)
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": "member"})
+        contacts.append(user)
+    return contacts
 
 
 def staff_user():
@@ -491,6 +547,7 @@ def evaluate_mk_call(organisations: dict, reviewers: list, staff) -> int:
     samples: list[tuple[object, Sample]] = []
     for sample in demo_grants.MK_SAMPLES:
         application = Application.objects.get(reference=f"IW-MK-2025-{sample.number:03d}")
+        date_demo_submission_log(application)
         _attach_documents(application, call)
         reason = MK_AWARD_REASON
         samples.append(
@@ -517,6 +574,7 @@ def evaluate_mk_call(organisations: dict, reviewers: list, staff) -> int:
             submitted_at = MK_DEADLINE - datetime.timedelta(hours=30 - offset * 5)
             application = _create_application(call, sample, organisations[sample.organisation], reference, submitted_at)
             created += 1
+        date_demo_submission_log(application)
         _attach_documents(application, call)
         samples.append((application, sample))
     sequence, _ = ReferenceSequence.objects.get_or_create(prefix="IW-MK-2025")
@@ -620,6 +678,7 @@ def evaluate_ba_call(call, organisations: dict, reviewers: list, staff) -> int:
                 call, sample, organisations[sample.organisation], reference, closes - datetime.timedelta(days=number)
             )
             created += 1
+        date_demo_submission_log(application)
         _attach_documents(application, call)
         # The demo reviewer (first in ``reviewers``) is kept for the application left under review.
         _evaluate(application, sample, [*reviewers[1:], reviewers[0]], staff, when)
@@ -639,6 +698,7 @@ def ensure_evaluation_demo(countries: dict) -> dict:
     if staff is None:
         return {"applications_created": 0, "reviews": 0, "awards": 0}
     organisations = ensure_more_organisations(countries)
+    ensure_applicant_contacts(organisations)
     reviewers = ensure_evaluators()
     created = evaluate_mk_call(organisations, reviewers, staff)
     created += evaluate_ba_call(ensure_ba_pilot_call(countries), organisations, reviewers, staff)

@@ -459,6 +459,19 @@ def ensure_open_calls(countries: dict, today: datetime.date | None = None) -> li
     return calls
 
 
+def date_demo_submission_log(application) -> None:
+    """Date the activity-log row the demo wrote itself for ``application``'s submission (action ``submitted``, no
+    actor) at the sample's ``submitted_at``: ``ActivityLog.created_at`` is ``auto_now_add``, so without this the
+    log would say the application was submitted when the demo was loaded. Idempotent (also mends rows written by
+    earlier runs)."""
+    ActivityLog = _model("grants.ActivityLog")
+    if application.submitted_at is None:
+        return
+    ActivityLog.objects.filter(application=application, action="submitted", actor__isnull=True).exclude(
+        created_at=application.submitted_at
+    ).update(created_at=application.submitted_at)
+
+
 def ensure_mk_applications(call, organisations: dict) -> int:
     """The sample submitted applications of the closed North Macedonia call (``IW-MK-2025-001`` …); returns how
     many were created in this run. The reference sequence is moved past the numbers used."""
@@ -471,7 +484,9 @@ def ensure_mk_applications(call, organisations: dict) -> int:
     submitted_at = MK_DEADLINE - datetime.timedelta(days=2)
     for sample in MK_SAMPLES:
         reference = f"IW-MK-2025-{sample.number:03d}"
-        if Application.objects.filter(reference=reference).exists():
+        existing = Application.objects.filter(reference=reference).first()
+        if existing is not None:
+            date_demo_submission_log(existing)
             continue
         lines = [
             (category, description, unit, Decimal(qty), Decimal(cost))
@@ -505,6 +520,7 @@ def ensure_mk_applications(call, organisations: dict) -> int:
         ActivityLog.objects.create(
             application=application, action="submitted", from_status="draft", to_status="submitted"
         )
+        date_demo_submission_log(application)
         created += 1
     sequence, _ = ReferenceSequence.objects.get_or_create(prefix="IW-MK-2025")
     highest = max(sample.number for sample in MK_SAMPLES)

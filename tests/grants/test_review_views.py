@@ -3,6 +3,7 @@ page. Every rule is tried both ways: who may (200) and who may not (404; anonymo
 
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from grants.models import (
     ReviewAssignmentStatus,
     ReviewStatus,
 )
+from grants.services.errors import ApplicationError
 from grants.services.reviews import declare_conflict, remove_reviewer
 from grants.services.scoring import criteria_of, save_review
 from portal.notifications.models import OutboxMessage
@@ -341,9 +343,83 @@ def test_a_score_above_the_maximum_or_negative_is_refused_on_the_page_and_nothin
     assert f'value="{bad}"' in body and "Typed text kept." in body  # shown again as typed
     review = Review.objects.get()
     assert review.status == ReviewStatus.DRAFT
-    assert not review.scores.filter(criterion_id=relevance.id).exists()  # the bad value is not stored
+    relevance_row = review.scores.get(criterion_id=relevance.id)
+    assert relevance_row.score is None  # the bad value is not stored
+    assert relevance_row.comment == "Typed text kept."  # its comment is
     assert review.scores.get(criterion_id=methodology.id).score == 4  # the valid rest is saved
     assert not CriterionScore.objects.filter(score__lt=0).exists() and not CriterionScore.objects.filter(score__gt=5)
+
+
+def test_save_draft_with_two_scores_out_of_range_keeps_their_comments_and_earlier_scores(client, application):
+    """The QA case: scores 7 (max 5) and -1 with comments on those rows, "Save draft"; the page said everything else
+    was saved, but after a reload the two comments were empty."""
+    assignment = accepted(application, totp=True)
+    relevance, methodology, third = criteria_of(application)[:3]
+    signed_in(client, assignment.reviewer)
+    first = form_data(application, value="", comment="", recommendation="")
+    first.update({f"score_{relevance.id}": "3", f"comment_{relevance.id}": "Earlier comment.", "save": "1"})
+    assert client.post(detail_url(assignment), first).status_code == 302
+
+    data = form_data(application, value="", comment="", recommendation="fund")
+    data.update(
+        {
+            f"score_{relevance.id}": "7",
+            f"comment_{relevance.id}": "Very relevant to the call.",
+            f"score_{methodology.id}": "-1",
+            f"comment_{methodology.id}": "The method is weak.",
+            f"score_{third.id}": "4",
+            f"comment_{third.id}": "Good use of data.",
+            "save": "1",
+        }
+    )
+    response = client.post(detail_url(assignment), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The scores marked below were not saved (a score saved earlier is kept)" in body
+    assert "Everything else you entered was saved" not in body
+    for typed in ('value="7"', 'value="-1"', "Very relevant to the call.", "The method is weak.", "Good use of data."):
+        assert typed in body  # the form keeps what was typed
+    stored = {row.criterion_id: row for row in Review.objects.get().scores.all()}
+    assert (stored[relevance.id].score, stored[relevance.id].comment) == (3, "Very relevant to the call.")
+    assert (stored[methodology.id].score, stored[methodology.id].comment) == (None, "The method is weak.")
+    assert (stored[third.id].score, stored[third.id].comment) == (4, "Good use of data.")
+    assert Review.objects.get().recommendation == "fund"
+    reloaded = client.get(detail_url(assignment)).content.decode()
+    assert "Very relevant to the call." in reloaded and "The method is weak." in reloaded
+
+
+def test_save_draft_names_other_refused_entries_precisely(client, application):
+    assignment = accepted(application, totp=True)
+    relevance = criteria_of(application)[0]
+    data = form_data(application, value="3", comment="Fine.")
+    data.update({f"comment_{relevance.id}": "x" * 5001, "recommendation": "maybe", "save": "1"})
+    response = signed_in(client, assignment.reviewer).post(detail_url(assignment), data)
+    assert response.status_code == 200
+    assert "The entries marked below were not saved; everything else you entered was saved." in (
+        response.content.decode()
+    )
+    review = Review.objects.get()
+    row = review.scores.get(criterion_id=relevance.id)
+    assert (row.score, row.comment) == (3, "")  # the score saved, the over-long comment not
+    assert review.recommendation == ""
+
+
+def test_save_draft_refused_by_the_service_says_nothing_was_saved(client, application):
+    """When the service refuses the save (here: the application left review between the page and the POST), the
+    page must not claim that anything was saved."""
+    from grants.views import reviews as review_views
+
+    assignment = accepted(application, totp=True)
+    signed_in(client, assignment.reviewer)
+    data = {**form_data(application, value="3"), "save": "1"}
+    refusal = ApplicationError("This application is not under review any more.", code="status")
+    with mock.patch.object(review_views, "save_review", side_effect=refusal):
+        response = client.post(detail_url(assignment), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing you entered was saved" in body and "This application is not under review any more." in body
+    assert "Clear and feasible." in body  # shown again as typed
+    assert not Review.objects.exists()
 
 
 def test_submit_asks_for_confirmation_then_submits_once(client, application):

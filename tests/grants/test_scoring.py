@@ -137,6 +137,33 @@ def test_a_score_out_of_range_or_not_a_number_is_refused_and_nothing_is_written(
     assert (kept.criterion_id, kept.score, kept.comment) == (capacity.id, 3, "Kept.")
 
 
+def test_an_entry_without_a_mark_changes_only_the_comment_and_one_without_a_comment_only_the_mark(application):
+    """What the review page sends for a row whose score was refused (comment only: the earlier score stays) or
+    whose comment was refused (mark only: the earlier comment stays)."""
+    assignment = accepted(application)
+    relevance, capacity = by_name(application, "Relevance"), by_name(application, "Capacity")
+    reviewer = assignment.reviewer
+    save_review(
+        assignment.pk,
+        user=reviewer,
+        scores={relevance.id: {"score": "3", "comment": "Old."}, capacity.id: {"score": "2", "comment": "Old too."}},
+    )
+    review = save_review(
+        assignment.pk,
+        user=reviewer,
+        scores={relevance.id: {"comment": "New comment."}, capacity.id: {"score": "4", "not_applicable": False}},
+    )
+    stored = {s.criterion_id: s for s in review.scores.all()}
+    assert (stored[relevance.id].score, stored[relevance.id].comment) == (3, "New comment.")
+    assert (stored[capacity.id].score, stored[capacity.id].comment) == (4, "Old too.")
+    methodology = by_name(application, "Methodology and feasibility")
+    review = save_review(assignment.pk, user=reviewer, scores={methodology.id: {"comment": "First words."}})
+    row = review.scores.get(criterion_id=methodology.id)
+    assert (row.score, row.not_applicable, row.comment) == (None, False, "First words.")
+    save_review(assignment.pk, user=reviewer, scores={methodology.id: {}})  # nothing given: nothing changes
+    assert CriterionScore.objects.get(criterion_id=methodology.id).comment == "First words."
+
+
 def test_not_applicable_only_where_the_call_allows_it_and_never_with_a_score():
     call = open_call()
     call.criteria.filter(name="Capacity").update(allow_not_applicable=True)

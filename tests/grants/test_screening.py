@@ -217,6 +217,86 @@ def test_items_must_match_the_proposed_rules(staff):
     assert not EligibilityCheck.objects.exists()
 
 
+def decided_as_proposed(application, now, **overrides):
+    """Every item as proposed with a blank reason; ``overrides``: ``code=(met, reason)``."""
+    items = [{"code": i["code"], "met": i["met"], "reason": ""} for i in prefill_screening(application, now=now)]
+    for item in items:
+        if item["code"] in overrides:
+            item["met"], item["reason"] = overrides[item["code"]]
+    return items
+
+
+def assert_nothing_written(application):
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert not EligibilityCheck.objects.exists() and not EligibilityCheckItem.objects.exists()
+    assert not ActivityLog.objects.filter(application=application, action__startswith="found_").exists()
+    assert not ineligible_mails(application).exists()
+
+
+def test_not_met_against_a_met_proposal_needs_a_reason_of_staffs_own(staff):
+    """The QA case: "annual budget" proposed as met, set to not met with the reason blank (or left as the
+    pre-filled proposal, which says the rule is met) was recorded as ineligible and mailed the "met" reason."""
+    application, _applicant, after = submitted()
+    proposed = {item["code"]: item for item in prefill_screening(application, now=after)}
+    assert proposed["annual_budget"]["met"] is True
+    for reason in ("", "   ", proposed["annual_budget"]["reason"]):
+        items = decided_as_proposed(application, after, annual_budget=(False, reason))
+        with pytest.raises(ApplicationError) as error:
+            record_screening(application.pk, user=staff, items=items, now=after)
+        assert error.value.code == "reason_required"
+        [message] = error.value.messages
+        assert "“Annual budget” was proposed as met" in message
+    assert_nothing_written(application)
+
+    items = decided_as_proposed(application, after, annual_budget=(False, "The audited accounts show EUR 80,000."))
+    check = record_screening(application.pk, user=staff, items=items, now=after)
+    assert check.outcome == ScreeningOutcome.INELIGIBLE
+    assert check.items.get(code="annual_budget").reason == "The audited accounts show EUR 80,000."
+    body = ineligible_mails(application).get().body_text
+    assert "Annual budget: The audited accounts show EUR 80,000." in body
+    assert proposed["annual_budget"]["reason"] not in body
+
+
+def test_met_against_an_unmet_proposal_needs_a_reason_of_staffs_own(staff):
+    application, _applicant, after = submitted(annual_budget="90000")
+    proposed = {item["code"]: item for item in prefill_screening(application, now=after)}
+    assert proposed["annual_budget"]["met"] is False
+    for reason in ("", proposed["annual_budget"]["reason"]):
+        items = decided_as_proposed(application, after, annual_budget=(True, reason))
+        with pytest.raises(ApplicationError) as error:
+            record_screening(application.pk, user=staff, items=items, now=after)
+        assert error.value.code == "reason_required"
+        assert "“Annual budget” was proposed as not met" in error.value.messages[0]
+    assert_nothing_written(application)
+    items = decided_as_proposed(application, after, annual_budget=(True, "Budget is EUR 45,000 per the 2025 audit."))
+    check = record_screening(application.pk, user=staff, items=items, now=after)
+    assert check.outcome == ScreeningOutcome.ELIGIBLE
+    assert check.items.get(code="annual_budget").reason == "Budget is EUR 45,000 per the 2025 audit."
+
+
+def test_every_rule_decided_against_its_proposal_without_a_reason_is_named(staff):
+    application, _applicant, after = submitted()
+    items = decided_as_proposed(application, after, country=(False, ""), documents=(False, ""))
+    with pytest.raises(ApplicationError) as error:
+        record_screening(application.pk, user=staff, items=items, now=after)
+    assert error.value.code == "reason_required"
+    assert len(error.value.messages) == 2
+    assert "“Country" in error.value.messages[0] and "“All required documents attached”" in error.value.messages[1]
+    assert_nothing_written(application)
+
+
+def test_agreeing_with_the_proposal_keeps_the_proposed_reason_when_blank_or_unchanged(staff):
+    application, _applicant, after = submitted(annual_budget="90000")
+    proposed = {item["code"]: item for item in prefill_screening(application, now=after)}
+    items = decided_as_proposed(application, after, country=(True, proposed["country"]["reason"]))
+    check = record_screening(application.pk, user=staff, items=items, now=after)
+    assert check.outcome == ScreeningOutcome.INELIGIBLE
+    stored = {item.code: item.reason for item in check.items.all()}
+    assert stored["country"] == proposed["country"]["reason"]
+    assert stored["annual_budget"] == proposed["annual_budget"]["reason"]
+
+
 # --- admin ---------------------------------------------------------------------------------------------------------
 
 
@@ -333,3 +413,56 @@ def test_reader_may_open_the_screen(client, reader):
     client.force_login(reader)
     with time_machine.travel(after, tick=False):
         assert client.get(screen_url(application)).status_code == 200
+
+
+def test_admin_form_says_when_the_proposed_reason_is_kept(client, reader):
+    application, _applicant, after = submitted()
+    client.force_login(reader)
+    with time_machine.travel(after, tick=False):
+        page = client.get(screen_url(application)).content.decode()
+    assert "Keep it only if you agree with the proposal" in page
+    assert 'id="screening-reason-help"' in page and 'aria-describedby="screening-reason-help"' in page
+
+
+@pytest.mark.parametrize("reason", ["", "prefilled"])
+def test_admin_not_met_against_a_met_proposal_without_an_own_reason_comes_back_as_typed(client, reader, reason):
+    application, _applicant, after = submitted()
+    client.force_login(reader)
+    proposed = {item["code"]: item for item in prefill_screening(application, now=after)}
+    typed = proposed["annual_budget"]["reason"] if reason == "prefilled" else reason
+    data = form_data(
+        application,
+        after,
+        met_annual_budget="no",
+        reason_annual_budget=typed,
+        met_documents="no",
+        reason_documents="Certificate expired.",
+        comment="Typed comment kept.",
+    )
+    with time_machine.travel(after, tick=False):
+        response = client.post(screen_url(application), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "“Annual budget” was proposed as met" in form.errors["reason_annual_budget"][0]
+    assert "reason_documents" not in form.errors
+    page = response.content.decode()
+    assert "proposed as met" in page
+    assert "Typed comment kept." in page and "Certificate expired." in page
+    assert form["met_annual_budget"].value() == "no"
+    assert_nothing_written(application)
+
+
+def test_admin_screen_shows_the_services_reason_required_refusal(client, reader, monkeypatch):
+    """The service's own check (e.g. the proposal changed between the page and the POST) comes back on the form."""
+    from grants import admin_views
+
+    application, _applicant, after = submitted()
+    client.force_login(reader)
+    data = form_data(application, after, met_annual_budget="no", reason_annual_budget="", comment="Kept.")
+    monkeypatch.setattr(admin_views.ScreeningForm, "clean", lambda self: self.cleaned_data)
+    with time_machine.travel(after, tick=False):
+        response = client.post(screen_url(application), data)
+    assert response.status_code == 200
+    assert "“Annual budget” was proposed as met" in response.context["error"]
+    assert "Kept." in response.content.decode()
+    assert_nothing_written(application)
