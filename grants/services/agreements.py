@@ -538,3 +538,25 @@ def _reallocate(agreement: GrantAgreement, reallocation) -> dict:
 def budget_total(agreement: GrantAgreement) -> Decimal:
     """Sum (EUR) of ``agreement``'s budget lines as awarded, computed in the database."""
     return agreement.budget_lines.aggregate(total=Sum("total_eur", default=Decimal("0.00")))["total"]
+
+
+def amendment_history(agreement: GrantAgreement) -> list[dict]:
+    """The amendments of ``agreement``, oldest first, ready to show: ``[{"amendment": Amendment, "end_date": (old
+    date, new date) or None, "lines": [(line description, old EUR, new EUR), ...]}]``. Two queries whatever the
+    number of amendments (use ``prefetch_related("amendments", "budget_lines")`` to make it none)."""
+    names = {str(line.pk): line.description for line in agreement.budget_lines.all()}
+    history = []
+    for amendment in agreement.amendments.all():
+        changes = amendment.changes or {}
+        end = changes.get("end_date")
+        history.append(
+            {
+                "amendment": amendment,
+                "end_date": tuple(datetime.date.fromisoformat(value) for value in end) if end else None,
+                "lines": [
+                    (names.get(key, key), Decimal(values[0]), Decimal(values[1]))
+                    for key, values in (changes.get("lines") or {}).items()
+                ],
+            }
+        )
+    return history
