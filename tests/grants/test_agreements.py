@@ -420,3 +420,23 @@ def test_only_signed_or_active_agreements_are_amended(staff, status):
             agreement.pk, user=staff, kind="no_cost_extension", reason="r", new_end_date=datetime.date(2027, 1, 1)
         )
     assert error.value.code == "status"
+
+
+def test_the_periodic_task_activates_started_agreements_once(staff):
+    from grants.tasks import activate_started_agreements as task
+
+    agreement = make_agreement(staff, status="signed")
+    later = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    assert task(now=later) == 1
+    assert task(now=later) == 0
+    agreement.refresh_from_db()
+    assert agreement.status == A.ACTIVE
+
+
+def test_the_activation_task_is_scheduled():
+    from django.conf import settings
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["grants-activate-started-agreements"]["task"]
+        == "grants.tasks.activate_started_agreements"
+    )
