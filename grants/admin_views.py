@@ -33,6 +33,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from community.models import OrganisationType
 from portal.models import Country
 
+from .admin_agreements import agreement_links
 from .admin_header import StaffPageMixin, application_breadcrumbs
 from .formatting import call_country_code, format_eur, format_in_zone
 from .integrity import flags_for_application
@@ -389,6 +390,7 @@ class ApplicationInspectView(InspectView):
         from .admin_reviews import review_panel_context  # it imports this module
 
         context.update(review_panel_context(application, user))
+        context.update(agreement_links(user, application))
         return context
 
     def get_requested_amount_eur_display_value(self):

@@ -154,3 +154,18 @@ def can_view_shared_reviews(user, application: Application) -> bool:
         and bool(rules.get("share_scores_with_applicants", False))
         and is_organisation_member(user, application.organisation_id)
     )
+
+
+def can_view_agreement(user, agreement) -> bool:
+    """A grant agreement, its budget, tranches, payments, amendments and signed file: active staff, and members
+    (any role) of the grantee organisation. Same rule as
+    :meth:`grants.models.GrantAgreementQuerySet.visible_to`; anyone else gets a 404."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return user.is_staff or is_organisation_member(user, agreement.organisation_id)
+
+
+def can_manage_agreements(user) -> bool:
+    """Create, send, sign, activate, amend and terminate agreements and record payments: active staff who may read
+    applications (``grants.view_application``), as the rest of the grants admin."""
+    return is_active_staff(user) and user.has_perm("grants.view_application")

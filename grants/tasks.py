@@ -46,3 +46,16 @@ def sweep_orphaned_attachment_files(*, now: datetime.datetime | None = None) -> 
     if deleted:
         logger.info("Orphaned application files deleted: %d", deleted)
     return deleted
+
+
+@shared_task(name="grants.tasks.activate_started_agreements")
+def activate_started_agreements(*, now: datetime.datetime | None = None) -> int:
+    """Put in force every signed grant agreement whose start date is reached in its call's time zone
+    (:func:`grants.services.agreements.activate_started_agreements`). Returns how many were activated. Idempotent:
+    a second run activates nothing more. Scheduled hourly by Celery beat (``CELERY_BEAT_SCHEDULE``)."""
+    from grants.services.agreements import activate_started_agreements as activate
+
+    activated = activate(now=now)
+    if activated:
+        logger.info("Grant agreements put in force: %d", len(activated))
+    return len(activated)

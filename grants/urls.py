@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, decisions, exports, files, opendata, reviews
+from .views import agreements, applications, dashboard, decisions, exports, files, opendata, reviews
 
 app_name = "grants"
 
@@ -31,6 +31,10 @@ urlpatterns: list = [
     ),
     # Attachments (grants.views.files)
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
+    # Grantee screens (grants.views.agreements): "My grants", one agreement, the signed agreement's download
+    path("agreements/", agreements.agreement_list, name="agreement_list"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/signed/", agreements.agreement_signed_file, name="agreement_signed_file"),
     # Reviewer's export of their own accepted assignments (grants.views.exports)
     path("reviews/export.csv", exports.reviewer_export_csv, name="reviewer_export_csv"),
     # Public open data on awards (grants.views.opendata): no sign-in

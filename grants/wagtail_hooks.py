@@ -10,6 +10,8 @@
   remove reviewers and ask the applicant questions there (:mod:`grants.admin_reviews`).
 - Ranking and decisions (:mod:`grants.admin_decisions`): per call, the ranking per lot with decision forms, and the
   automatic reviewer assignment; linked from the calls' listing and inspect view.
+- Grant agreements (:mod:`grants.admin_agreements`): list, inspect with the status actions, amendments and
+  payments; "Create grant agreement" from an awarded application's inspect view.
 - Dashboard: per call, charts, integrity checks and CSV/XLSX exports (:mod:`grants.admin_reports`).
 """
 
@@ -23,6 +25,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .admin_agreements import AgreementViewSet
 from .admin_decisions import RankingViewSet
 from .admin_reports import GrantsReportsViewSet
 from .admin_reviews import AskClarificationView, AssignReviewerView, RemoveReviewerView
@@ -216,7 +219,7 @@ class ApplicationViewSet(ModelViewSet):
 
 
 class GrantsGroup(ViewSetGroup):
-    items = (CallViewSet, ApplicationViewSet, RankingViewSet, GrantsReportsViewSet)
+    items = (CallViewSet, ApplicationViewSet, RankingViewSet, AgreementViewSet, GrantsReportsViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Grants")
     menu_name = "grants"

@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grants.tasks.sweep_orphaned_attachment_files",
         "schedule": 24 * 3600.0,  # seconds
     },
+    "grants-activate-started-agreements": {
+        "task": "grants.tasks.activate_started_agreements",
+        "schedule": 3600.0,  # seconds: start dates are reached at midnight in each call's own time zone
+    },
 }
 
 # --- Notification outbox (portal.notifications) -----------------------------------------------------------------
