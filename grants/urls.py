@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applications, dashboard, decisions, exports, files, reviews
+from .views import applications, dashboard, decisions, exports, files, reports, reviews
 
 app_name = "grants"
 
@@ -33,4 +33,9 @@ urlpatterns: list = [
     path("attachments/<int:pk>/download/", files.attachment_download, name="attachment_download"),
     # Reviewer's export of their own accepted assignments (grants.views.exports)
     path("reviews/export.csv", exports.reviewer_export_csv, name="reviewer_export_csv"),
+    # Grantee reporting (grants.views.reports); <pk> of reports/ is the reporting requirement's id
+    path("agreements/<int:pk>/reports/", reports.agreement_reports, name="agreement_reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
+    path("report-files/<int:pk>/download/", reports.report_file_download, name="report_file_download"),
 ]

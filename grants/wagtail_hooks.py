@@ -11,6 +11,8 @@
 - Ranking and decisions (:mod:`grants.admin_decisions`): per call, the ranking per lot with decision forms, and the
   automatic reviewer assignment; linked from the calls' listing and inspect view.
 - Dashboard: per call, charts, integrity checks and CSV/XLSX exports (:mod:`grants.admin_reports`).
+- Grantee reports (:mod:`grants.admin_reporting`): overdue reports, reports waiting for review, the review page
+  (approve, request changes, extend a due date) and additional reports.
 """
 
 from django.forms import CheckboxSelectMultiple
@@ -24,6 +26,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_decisions import RankingViewSet
+from .admin_reporting import GrantReportingViewSet
 from .admin_reports import GrantsReportsViewSet
 from .admin_reviews import AskClarificationView, AssignReviewerView, RemoveReviewerView
 from .admin_views import (
@@ -216,7 +219,7 @@ class ApplicationViewSet(ModelViewSet):
 
 
 class GrantsGroup(ViewSetGroup):
-    items = (CallViewSet, ApplicationViewSet, RankingViewSet, GrantsReportsViewSet)
+    items = (CallViewSet, ApplicationViewSet, RankingViewSet, GrantsReportsViewSet, GrantReportingViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Grants")
     menu_name = "grants"
