@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from grants.files import inspect_upload
@@ -80,8 +81,11 @@ def parse_amount(value) -> Decimal:
             amount = Decimal(text)
         except InvalidOperation:
             raise ValueError(value) from None
-    if not amount.is_finite() or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValueError(value)
+    try:
+        if not amount.is_finite() or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+            raise ValueError(value)
+    except InvalidOperation:  # too many digits to hold cents
+        raise ValueError(value) from None
     return amount.quantize(CENT)
 
 
@@ -151,7 +155,10 @@ def save_report(
     ``spending``: ``{budget line id: (amount, note)}``; amount a Decimal, number or typed text in EUR (``>= 0``, at
     most two decimals; empty removes the figure). Figures that are not amounts are refused with a message per line
     naming it (:class:`SpendingError`, raised after the narrative and the valid figures were saved: nothing is lost,
-    and nothing is submitted). Returns the report.
+    and nothing is submitted). The draft is saved in its own transaction before the submission (its own
+    transaction too), so a refused submission (:class:`ReportError` ``code="incomplete"``) keeps the draft. A
+    replayed save after the submission is refused (``code="not_editable"``) and changes nothing. Returns the
+    report.
     """
     errors: dict[int, str] = {}
     with transaction.atomic():
@@ -162,10 +169,10 @@ def save_report(
                 setattr(report, field, clean_plain_text(str(narrative[field] or "")).strip()[:MAX_TEXT_LENGTH])
         report.save()
         errors = _save_spending(report, requirement.agreement, spending)
-        if submit and not errors:
-            report = _submit(requirement, report, user=user, now=now)
     if errors:
         raise SpendingError(errors, report)
+    if submit:
+        report = submit_report(requirement_id, user=user, now=now)
     return report
 
 
@@ -173,7 +180,7 @@ def submission_problems(requirement: ReportingRequirement, report: Report) -> li
     """What keeps ``report`` from being submitted (messages for the grantee): the required narrative fields and a
     figure (0 allowed) for every budget line as awarded."""
     problems = []
-    labels = {name: Report._meta.get_field(name).verbose_name for name in REQUIRED_NARRATIVE}
+    labels = {name: capfirst(Report._meta.get_field(name).verbose_name) for name in REQUIRED_NARRATIVE}
     for name in REQUIRED_NARRATIVE:
         if not getattr(report, name).strip():
             problems.append(_("Fill in “%(field)s”.") % {"field": labels[name]})
