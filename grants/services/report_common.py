@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import logging
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,8 +25,6 @@ from grants.models import (
 
 from .common import lock_application
 from .errors import ApplicationError, ApplicationPermissionError
-
-logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
