@@ -169,3 +169,41 @@ def can_manage_agreements(user) -> bool:
     """Create, send, sign, activate, amend and terminate agreements and record payments: active staff who may read
     applications (``grants.view_application``), as the rest of the grants admin."""
     return is_active_staff(user) and user.has_perm("grants.view_application")
+
+
+# --- grantee reporting (issue 5) -------------------------------------------------------------------------------------
+
+
+def can_view_report(user, requirement) -> bool:
+    """A :class:`~grants.models.ReportingRequirement` and its report, history and files: active staff, and members
+    (any role) of the grantee organisation of its agreement. Same rule as
+    :meth:`~grants.models.GrantAgreementQuerySet.visible_to`."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return user.is_staff or is_organisation_member(user, requirement.agreement.organisation_id)
+
+
+def can_edit_report(user, requirement) -> bool:
+    """Members of the grantee organisation, while the report is pending or changes were requested and the agreement
+    is in force (signed or active). Staff read reports; they never write the grantee's."""
+    from .services.report_common import EDITABLE_STATUSES, REPORTING_AGREEMENT_STATUSES
+
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and requirement.status in EDITABLE_STATUSES
+        and requirement.agreement.status in REPORTING_AGREEMENT_STATUSES
+        and is_organisation_member(user, requirement.agreement.organisation_id)
+    )
+
+
+def can_review_report(user, requirement=None) -> bool:
+    """Programme staff (active, ``is_staff``) who may read applications (``grants.view_application``): the overdue
+    list, the review page, approving, asking for changes, adding a report and extending a due date. Whether the
+    report's status allows the step is the reporting service's rule."""
+    return is_active_staff(user) and user.has_perm("grants.view_application")
+
+
+def can_view_report_file(user, report_file) -> bool:
+    """Whoever may view the report the file belongs to."""
+    return can_view_report(user, report_file.report.requirement)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agreements, applications, dashboard, decisions, exports, files, opendata, reviews
+from .views import agreements, applications, dashboard, decisions, exports, files, opendata, reports, reviews
 
 app_name = "grants"
 
@@ -41,4 +41,9 @@ urlpatterns: list = [
     path("awarded/", opendata.awarded_grants_page, name="awarded"),
     path("awarded/360giving.json", opendata.awarded_grants_json, name="awarded_json"),
     path("awarded/360giving.csv", opendata.awarded_grants_csv, name="awarded_csv"),
+    # Grantee reporting (grants.views.reports); <pk> of reports/ is the reporting requirement's id
+    path("agreements/<int:pk>/reports/", reports.agreement_reports, name="agreement_reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
+    path("report-files/<int:pk>/download/", reports.report_file_download, name="report_file_download"),
 ]

@@ -13,6 +13,8 @@
 - Grant agreements (:mod:`grants.admin_agreements`): list, inspect with the status actions, amendments and
   payments; "Create grant agreement" from an awarded application's inspect view.
 - Dashboard: per call, charts, integrity checks and CSV/XLSX exports (:mod:`grants.admin_reports`).
+- Grantee reports (:mod:`grants.admin_reporting`): overdue reports, reports waiting for review, the review page
+  (approve, request changes, extend a due date) and additional reports.
 """
 
 from django.forms import CheckboxSelectMultiple
@@ -27,6 +29,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_agreements import AgreementViewSet
 from .admin_decisions import RankingViewSet
+from .admin_reporting import GrantReportingViewSet
 from .admin_reports import GrantsReportsViewSet
 from .admin_reviews import AskClarificationView, AssignReviewerView, RemoveReviewerView
 from .admin_views import (
@@ -219,7 +222,14 @@ class ApplicationViewSet(ModelViewSet):
 
 
 class GrantsGroup(ViewSetGroup):
-    items = (CallViewSet, ApplicationViewSet, RankingViewSet, AgreementViewSet, GrantsReportsViewSet)
+    items = (
+        CallViewSet,
+        ApplicationViewSet,
+        RankingViewSet,
+        AgreementViewSet,
+        GrantReportingViewSet,
+        GrantsReportsViewSet,
+    )
     menu_icon = "doc-full-inverse"
     menu_label = _("Grants")
     menu_name = "grants"

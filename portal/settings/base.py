@@ -8,6 +8,7 @@ eagerly in-process and the cache is local memory.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -150,6 +151,12 @@ CELERY_BEAT_SCHEDULE = {
     "grants-activate-started-agreements": {
         "task": "grants.tasks.activate_started_agreements",
         "schedule": 3600.0,  # seconds: start dates are reached at midnight in each call's own time zone
+    },
+    # Reminders of grantee reports (14 days before, on the day, weekly when overdue); once a day at 06:00 UTC
+    # (08:00 in the programme's countries in summer). Safe to run more often: each occasion is mailed once.
+    "grants-report-reminders": {
+        "task": "grants.tasks.send_report_reminders",
+        "schedule": crontab(minute=0, hour=6),
     },
 }
 
