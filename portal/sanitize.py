@@ -62,12 +62,25 @@ def _relative_url(url: str) -> str | None:
     return None
 
 
+#: Characters a URL never holds unencoded (RFC 3986); an ``href`` with one of them is dropped rather than kept as
+#: text a careless consumer could read back as markup (e.g. ``/<style``).
+_NOT_IN_URLS = frozenset('<>"`')
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an ``href`` holding a character that is never unencoded in a URL; keep every other value."""
+    if attribute == "href" and any(char in _NOT_IN_URLS for char in value):
+        return None
+    return value
+
+
 _RICH_TEXT = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     url_schemes=set(ALLOWED_URL_SCHEMES),
     url_relative=_relative_url,
+    attribute_filter=_attribute_filter,
     link_rel=LINK_REL,
     strip_comments=True,
 )

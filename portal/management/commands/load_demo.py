@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.demo import campaigns, news, partners, platforms, programme, publications, resources, site, users
+from portal.demo.agreements import ensure_agreements_demo
 from portal.demo.builder import build_site, ensure_countries, ensure_footer, ensure_menu
 from portal.demo.evaluation import ensure_evaluation_demo
 from portal.demo.grants import ensure_demo_applicant, ensure_grants_demo
@@ -107,9 +108,14 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo applicant is an administrator of {applicant_organisation} (demo data).")
         with transaction.atomic():
             evaluation = ensure_evaluation_demo(ensure_countries())
+            agreements = ensure_agreements_demo()
         self.stdout.write(
             f"Evaluation: {evaluation['applications_created']} more applications created in this run; "
             f"{evaluation['reviews']} submitted reviews and {evaluation['awards']} awards in the demo."
+        )
+        self.stdout.write(
+            f"Grant agreements: {agreements['agreements_created']} created in this run; {agreements['agreements']} "
+            f"in the demo, {agreements['completed']} completed."
         )
         if credentials:
             self._report_credentials(credentials)
