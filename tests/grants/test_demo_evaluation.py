@@ -30,7 +30,8 @@ from grants.models import (
 )
 from grants.ranking import ranking_for_call
 from portal.demo.builder import ensure_countries
-from portal.demo.evaluation import BA_CALL_CODE, EVALUATORS_DOMAIN, ensure_evaluation_demo
+from portal.demo.evaluation import ensure_evaluation_demo
+from portal.demo.evaluation_data import BA_CALL_CODE, EVALUATORS_DOMAIN
 from portal.demo.grants import MK_CALL_CODE, ensure_demo_applicant, ensure_grants_demo
 from portal.demo.users import DEMO_DOMAIN, ROLES, ensure_demo_users
 from tests.grants.files_samples import use_private_storage
