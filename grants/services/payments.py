@@ -5,8 +5,13 @@
 - programme staff only;
 - the tranche must be due (:func:`grants.services.closeout.tranche_is_due`: the agreement signed, or the tranche's
   report approved);
-- the amount (EUR) is more than zero, at most the tranche's amount, and the agreement's payments with it never
-  total more than the award ("would exceed the award");
+- **a tranche is paid in full, in one payment**: the amount (EUR) must be exactly the tranche's amount. A smaller
+  amount is refused (``code="partial"``: "Tranche 1 is EUR 3,840.00: record the payment of the whole tranche…"), a
+  larger one too (``code="over_tranche"``). There are no part payments: a paid tranche is closed, so a part payment
+  would make the rest of the tranche disappear from "due" and could let a short-paid last tranche complete the
+  grant. If the money really arrived in parts, record the tranche when the whole of it has been paid;
+- the agreement's payments with it never total more than the award ("would exceed the award") — a guard against
+  tranche amounts repaired by hand;
 - ``paid_on`` is a date, not in the future;
 - one payment per tranche. A replay of the same payment (same tranche, date and amount: a double click, a resent
   form) returns the tranche as it is and writes nothing; a different payment of a paid tranche is refused
@@ -17,8 +22,8 @@ recorded at the same time are checked one after the other: they cannot both pass
 close-out rule runs (:func:`grants.services.closeout.maybe_complete`). Logs ``tranche_paid``.
 
 Errors: :class:`ApplicationPermissionError` (``"forbidden"``); :class:`ApplicationError` with codes ``not_found``,
-``amount``, ``date``, ``not_due``, ``already_paid``, ``over_tranche``, ``over_award``. Nothing is written when
-refused. Messages are for staff, in the active language.
+``amount``, ``date``, ``not_due``, ``already_paid``, ``partial``, ``over_tranche``, ``over_award``. Nothing is
+written when refused. Messages are for staff, in the active language.
 """
 
 from __future__ import annotations
@@ -76,8 +81,10 @@ def record_payment(
     amount_eur,
     now: datetime.datetime | None = None,
 ) -> Tranche:
-    """Record that tranche ``tranche_id`` was paid ``amount_eur`` (EUR) on ``paid_on`` (a date or ISO string) by
-    staff ``user``; return the tranche. See the module docstring for the rules, the replay and the errors."""
+    """Record that tranche ``tranche_id`` was paid in full, ``amount_eur`` (EUR, must equal the tranche's amount), on
+    ``paid_on`` (a date or ISO string) by staff ``user``; return the tranche. A tranche is paid in full, in one
+    payment: any other amount is refused (``partial`` / ``over_tranche``) and nothing is written. See the module
+    docstring for the other rules, the replay and the errors."""
     require_staff(user)
     now = now or timezone.now()
     amount = parse_amount(amount_eur)
@@ -109,6 +116,15 @@ def record_payment(
                 _("The amount paid (%(amount)s) is more than the tranche (%(tranche)s).")
                 % {"amount": format_eur(amount), "tranche": format_eur(tranche.amount_eur)},
                 code="over_tranche",
+            )
+        if amount != tranche.amount_eur:
+            raise ApplicationError(
+                _(
+                    "Tranche %(number)d is %(tranche)s: record the payment of the whole tranche, in one payment "
+                    "(%(amount)s was given). Part payments are not recorded."
+                )
+                % {"number": tranche.number, "tranche": format_eur(tranche.amount_eur), "amount": format_eur(amount)},
+                code="partial",
             )
         paid = agreement.tranches.aggregate(total=Sum("paid_amount_eur", default=ZERO))["total"]
         if paid + amount > agreement.amount_eur:

@@ -65,6 +65,8 @@ def test_a_tranche_is_not_paid_before_its_condition(staff):
     ("amount", "code"),
     [
         ("4800.01", "over_tranche"),
+        ("4799.99", "partial"),
+        ("100", "partial"),
         ("0", "amount"),
         ("-5", "amount"),
         ("abc", "amount"),
@@ -97,7 +99,7 @@ def test_a_payment_that_would_exceed_the_award_is_refused(staff):
     agreement = make_agreement(staff, status="signed")
     first, second = _tranches(agreement)
     # A tranche amount out of line with the award (data repaired by hand, say): the award still bounds the total.
-    Tranche.objects.filter(pk=first.pk).update(amount_eur=Decimal("6000.00"))
+    Tranche.objects.filter(pk=first.pk).update(amount_eur=Decimal("5500.00"))
     record_payment(first.pk, user=staff, paid_on=TODAY, amount_eur="5500.00")
     requirement = agreement.reporting_requirements.create(
         kind=ReportKind.FINAL, due_at=first.agreement.signed_at, original_due_at=first.agreement.signed_at
@@ -105,7 +107,7 @@ def test_a_payment_that_would_exceed_the_award_is_refused(staff):
     Tranche.objects.filter(pk=second.pk).update(report=requirement)
     _approve(requirement)
     with pytest.raises(ApplicationError) as error:
-        record_payment(second.pk, user=staff, paid_on=TODAY, amount_eur="1000.00")
+        record_payment(second.pk, user=staff, paid_on=TODAY, amount_eur="1200.00")
     assert error.value.code == "over_award"
     assert "would exceed the award" in str(error.value.messages[0])
     second.refresh_from_db()
@@ -153,3 +155,38 @@ def test_payment_summary_uses_one_query(staff, django_assert_num_queries):
     agreement = GrantAgreement.objects.get(pk=make_agreement(staff, status="signed").pk)
     with django_assert_num_queries(1):
         payment_summary(agreement)
+
+
+def test_a_part_payment_is_refused_and_the_balance_stays_due(staff):
+    """The QA case: EUR 3,000 against a EUR 3,840 tranche used to close it and lose the EUR 840."""
+    agreement = make_agreement(staff, status="signed", amount="4800.00")
+    first, second = _tranches(agreement)
+    assert first.amount_eur == Decimal("3840.00")
+    with pytest.raises(ApplicationError) as error:
+        record_payment(first.pk, user=staff, paid_on=TODAY, amount_eur="3000")
+    assert error.value.code == "partial"
+    message = str(error.value.messages[0])
+    assert "Tranche 1 is EUR 3,840.00: record the payment of the whole tranche" in message
+    first.refresh_from_db()
+    assert first.paid_on is None and first.paid_amount_eur is None
+    assert not ActivityLog.objects.filter(action="tranche_paid").exists()
+    assert payment_summary(agreement)["due_unpaid"] == Decimal("3840.00")
+
+    record_payment(first.pk, user=staff, paid_on=TODAY, amount_eur="3840.00")
+    summary = payment_summary(agreement)
+    assert summary["paid"] == Decimal("3840.00") and summary["not_yet_due"] == second.amount_eur
+    assert summary["paid"] + summary["due_unpaid"] + summary["not_yet_due"] == summary["awarded"]
+    assert summary["remaining"] == summary["awarded"] - summary["paid"]
+
+
+def test_a_short_paid_last_tranche_cannot_complete_the_grant(staff):
+    agreement = make_agreement(staff, status="active", with_schedule=True)
+    first, second = _tranches(agreement)
+    record_payment(first.pk, user=staff, paid_on=TODAY, amount_eur="4800")
+    _approve(agreement.reporting_requirements.get(kind=ReportKind.FINAL))
+    with pytest.raises(ApplicationError) as error:
+        record_payment(second.pk, user=staff, paid_on=TODAY, amount_eur="1000")
+    assert error.value.code == "partial"
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ACTIVE
+    assert payment_summary(agreement)["due_unpaid"] == Decimal("1200.00")

@@ -1,0 +1,57 @@
+"""QA faults of the agreement and payment pages (issue 5): a tranche is paid in full (the form pre-fills it and a
+part payment is refused with nothing written), percentages print as "20 %" not "2E+1 %", the staff forms show their
+title and the agreement reference (not "Home"), and the signed-agreement upload asks for a PDF."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from grants.models import ActivityLog
+from grants.services.payments import payment_summary
+from tests.grants.agreement_helpers import make_agreement
+from tests.grants.evaluation_helpers import reader
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff():
+    return reader()
+
+
+def test_payment_form_prefills_the_tranche_and_refuses_a_part_payment(staff):
+    agreement = make_agreement(staff, status="signed", amount="4800.00")
+    tranche = agreement.tranches.get(number=1)
+    url = reverse("grants_agreements:pay", args=[tranche.pk])
+    client = _client(staff)
+    form = client.get(url).content.decode()
+    assert 'value="3840.00"' in form
+
+    response = client.post(url, {"paid_on": TODAY.isoformat(), "amount_eur": "3000"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Tranche 1 is EUR 3,840.00: record the payment of the whole tranche" in html
+    assert 'value="3000"' in html
+    tranche.refresh_from_db()
+    assert tranche.paid_on is None and not ActivityLog.objects.filter(action="tranche_paid").exists()
+
+    response = client.post(url, {"paid_on": TODAY.isoformat(), "amount_eur": "3840.00"})
+    assert response.status_code == 302
+    tranche.refresh_from_db()
+    assert tranche.paid_amount_eur == Decimal("3840.00")
+    summary = payment_summary(agreement)
+    assert (summary["paid"], summary["due_unpaid"], summary["not_yet_due"]) == (
+        Decimal("3840.00"),
+        Decimal("0.00"),
+        Decimal("960.00"),
+    )
