@@ -41,7 +41,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .agreement_workflow import allowed_agreement_targets
-from .formatting import call_country_code, format_eur, format_in_zone
+from .formatting import call_country_code, format_eur, format_in_zone, format_percent
 from .models import (
     ActivityLog,
     AgreementStatus,
@@ -451,10 +451,10 @@ class RecordPaymentView(_AgreementFormView):
         return self.agreement
 
     def intro(self):
-        return _("Tranche %(number)d: %(amount)s (%(percent)s %% of the award).") % {
+        return _("Tranche %(number)d: %(amount)s (%(percent)s of the award).") % {
             "number": self.tranche.number,
             "amount": format_eur(self.tranche.amount_eur),
-            "percent": self.tranche.percent.normalize(),
+            "percent": format_percent(self.tranche.percent),
         }
 
     def initial(self):

@@ -6,7 +6,7 @@ Template filters wrapping these live in :mod:`grants.templatetags.call_tags`.
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.utils import formats
+from django.utils import formats, translation
 
 from portal.countries import zone_display_name
 
@@ -46,3 +46,26 @@ def format_eur(amount) -> str:
     except (InvalidOperation, TypeError, ValueError):
         return ""
     return "EUR " + formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def format_percent(value) -> str:
+    """A percentage (Decimal, number or numeric string) as "20 %", "12.5 %" or "12,5 %": no exponent (``Decimal("20")
+    .normalize()`` would give "2E+1"), no trailing zeros, the active language's decimal separator; Turkish writes
+    the sign first ("%12,5").
+
+    None or a non-number gives "".
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    if not number.is_finite():
+        return ""
+    number = number.normalize()
+    places = max(0, -number.as_tuple().exponent)
+    text = formats.number_format(number.quantize(Decimal(1).scaleb(-places)), decimal_pos=places, use_l10n=True)
+    if (translation.get_language() or "").startswith("tr"):
+        return f"%{text}"
+    return f"{text} %"

@@ -15,7 +15,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language_info, gettext, ngettext, pgettext
 
-from grants.formatting import call_country_code, format_eur, format_in_zone
+from grants.formatting import call_country_code, format_eur, format_in_zone, format_percent
 
 register = template.Library()
 
@@ -47,6 +47,12 @@ def iso_utc(when) -> str:
 def eur(amount) -> str:
     """``{{ amount|eur }}``: see :func:`format_eur`."""
     return format_eur(amount)
+
+
+@register.filter
+def percent(value) -> str:
+    """``{{ tranche.percent|percent }}`` → "20 %", "12.5 %": see :func:`format_percent`."""
+    return format_percent(value)
 
 
 def countdown_text(call, now: datetime | None = None) -> str:

@@ -55,3 +55,47 @@ def test_payment_form_prefills_the_tranche_and_refuses_a_part_payment(staff):
         Decimal("0.00"),
         Decimal("960.00"),
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "bosnian", "turkish"),
+    [
+        (Decimal("20"), "20 %", "20 %", "%20"),
+        (Decimal("80.00"), "80 %", "80 %", "%80"),
+        (Decimal("12.50"), "12.5 %", "12,5 %", "%12,5"),
+        ("33.333", "33.333 %", "33,333 %", "%33,333"),
+        (None, "", "", ""),
+        ("abc", "", "", ""),
+    ],
+)
+def test_percentages_print_without_exponent_in_the_active_language(value, english, bosnian, turkish):
+    from django.utils import translation
+
+    from grants.formatting import format_percent
+
+    with translation.override("en"):
+        assert format_percent(value) == english
+    with translation.override("bs"):
+        assert format_percent(value) == bosnian
+    with translation.override("tr"):
+        assert format_percent(value) == turkish
+
+
+def test_tranche_percentages_are_plain_numbers_on_staff_and_grantee_pages(staff):
+    from tests.community.factories import member_of
+
+    agreement = make_agreement(staff, status="signed")
+    first, second = agreement.tranches.order_by("number")
+    client = _client(staff)
+    pages = [
+        client.get(reverse("grants_agreements:pay", args=[first.pk])).content.decode(),
+        client.get(reverse("grants_agreements:inspect", args=[agreement.pk])).content.decode(),
+        _client(member_of(agreement.organisation))
+        .get(reverse("grants:agreement_detail", args=[agreement.pk]))
+        .content.decode(),
+    ]
+    assert "80 % of the award" in pages[0]
+    for html in pages:
+        assert "E+" not in html
+    assert "80 %" in pages[1] and "20 %" in pages[1]
+    assert "(80 %)" in pages[2] and "(20 %)" in pages[2]
