@@ -35,11 +35,11 @@ from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from .admin_header import StaffPageMixin, application_breadcrumbs
 from .agreement_workflow import allowed_agreement_targets
 from .formatting import call_country_code, format_eur, format_in_zone, format_percent
 from .models import (
@@ -170,6 +170,15 @@ def inspect_url(agreement) -> str:
     return reverse("grants_agreements:inspect", args=[agreement.pk])
 
 
+def agreement_breadcrumbs(agreement) -> list[dict]:
+    """Parents of a staff page about one ``agreement``: the agreements list, then the agreement (its reference)
+    linking to its inspect view."""
+    return [
+        {"url": reverse("grants_agreements:index"), "label": _("Grant agreements")},
+        {"url": inspect_url(agreement), "label": agreement.reference},
+    ]
+
+
 def signed_file_url(agreement) -> str:
     """The permission-checked download of the signed agreement (``grants:agreement_signed_file``)."""
     return reverse("grants:agreement_signed_file", args=[agreement.pk]) if agreement.signed_file else ""
@@ -237,8 +246,11 @@ class AgreementInspectView(InspectView):
         return context
 
 
-class _AgreementFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
-    """GET shows ``form_class``; POST validates it and calls :meth:`act`; refused or invalid → the form again."""
+class _AgreementFormView(PermissionCheckedMixin, StaffPageMixin, View):
+    """GET shows ``form_class``; POST validates it and calls :meth:`act`; refused or invalid → the form again.
+
+    The header shows ``page_title`` with the agreement's reference as sublabel, and breadcrumbs back through the
+    agreements list to the agreement (:class:`~grants.admin_header.StaffPageMixin`), not "Home"."""
 
     permission_policy = AgreementPolicy(GrantAgreement)
     permission_required = "view"
@@ -258,6 +270,9 @@ class _AgreementFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View
 
     def get_page_subtitle(self):
         return str(self.agreement)
+
+    def get_parent_breadcrumbs(self):
+        return agreement_breadcrumbs(self.agreement)
 
     def back_url(self):
         return inspect_url(self.agreement)
@@ -319,6 +334,9 @@ class CreateAgreementView(_AgreementFormView):
 
     def get_page_subtitle(self):
         return str(self.application)
+
+    def get_parent_breadcrumbs(self):
+        return application_breadcrumbs(self.application)
 
     def back_url(self):
         if self.agreement is not None:

@@ -99,3 +99,34 @@ def test_tranche_percentages_are_plain_numbers_on_staff_and_grantee_pages(staff)
         assert "E+" not in html
     assert "80 %" in pages[1] and "20 %" in pages[1]
     assert "(80 %)" in pages[2] and "(20 %)" in pages[2]
+
+
+def test_agreement_forms_show_their_title_and_the_agreement_in_the_header(staff):
+    from tests.grants.agreement_helpers import awarded
+    from tests.grants.test_staff_pages_qa import visible_header
+
+    application = awarded()
+    sent = make_agreement(staff, status="sent")
+    signed = make_agreement(staff, status="signed")
+    pages = [
+        (reverse("grants_agreements:create", args=[application.pk]), "Create grant agreement", application.reference),
+        (reverse("grants_agreements:sign", args=[sent.pk]), "Record the signature", sent.reference),
+        (reverse("grants_agreements:terminate", args=[signed.pk]), "Terminate the grant agreement", signed.reference),
+        (reverse("grants_agreements:amend", args=[signed.pk]), "Record an amendment", signed.reference),
+        (
+            reverse("grants_agreements:pay", args=[signed.tranches.get(number=1).pk]),
+            "Record payment",
+            signed.reference,
+        ),
+    ]
+    client = _client(staff)
+    for url, title, reference in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        header = visible_header(html)
+        assert header.startswith(title) and reference in header, (url, header)
+        assert "Home" not in header, url
+    # The breadcrumbs lead back to the agreement (or, before it exists, to the application).
+    assert reverse("grants_agreements:inspect", args=[signed.pk]) in html
+    assert reverse("grants_agreements:index") in html
