@@ -266,7 +266,13 @@ def send_agreement(agreement_id: int, *, user, now: datetime.datetime | None = N
 def _check_signed_file(signed_file):
     if signed_file is None:
         raise ApplicationError(_("Upload the signed agreement (PDF)."), code="file")
-    detected = inspect_upload(signed_file)  # ValidationError with the reason when refused
+    try:
+        detected = inspect_upload(signed_file)  # ValidationError with the reason when refused
+    except ValidationError as error:
+        # Not "Upload one of: PDF, DOCX, …" (a .txt) nor "Accepted types: …" (a renamed file): only a PDF will do.
+        if getattr(error, "code", None) in ("type_not_allowed", "type_mismatch"):
+            raise ApplicationError(_("The signed agreement must be a PDF file."), code="file") from None
+        raise
     if detected.content_type != "application/pdf":
         raise ApplicationError(_("The signed agreement must be a PDF file."), code="file")
     return detected
@@ -285,8 +291,9 @@ def sign_agreement(agreement_id: int, *, user, signed_file, now: datetime.dateti
     (``due_since=now``), make the reporting schedule (when :mod:`grants.services.reporting` provides
     ``create_schedule``) and link the report tranches to it. Logs ``agreement_signed``.
 
-    Errors: ``forbidden``, ``not_found``, ``file`` or the upload checks' ``ValidationError`` (wrong type, damaged,
-    too large), ``transition`` (not sent). On any error the agreement stays as it was and no file is kept.
+    Errors: ``forbidden``, ``not_found``, ``file`` (no file; not a PDF, whatever its name: "The signed agreement must
+    be a PDF file.", not the general upload list of types; damaged, too large), ``transition`` (not sent). On any
+    error the agreement stays as it was and no file is kept.
     """
     require_staff(user)
     now = now or timezone.now()

@@ -130,3 +130,30 @@ def test_agreement_forms_show_their_title_and_the_agreement_in_the_header(staff)
     # The breadcrumbs lead back to the agreement (or, before it exists, to the application).
     assert reverse("grants_agreements:inspect", args=[signed.pk]) in html
     assert reverse("grants_agreements:index") in html
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("signed.txt", b"Signed by both parties."), ("signed.pdf", b"<html>not a pdf</html>"), ("a.pdf", b"plain text")],
+)
+def test_a_signed_agreement_that_is_not_a_pdf_is_refused_asking_for_a_pdf(staff, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.models import AgreementStatus
+    from grants.services.agreements import sign_agreement
+    from grants.services.errors import ApplicationError
+
+    agreement = make_agreement(staff, status="sent")
+    with pytest.raises(ApplicationError) as error:
+        sign_agreement(agreement.pk, user=staff, signed_file=SimpleUploadedFile(name, content))
+    assert error.value.code == "file"
+    assert error.value.messages == ["The signed agreement must be a PDF file."]
+
+    response = _client(staff).post(
+        reverse("grants_agreements:sign", args=[agreement.pk]), {"signed_file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The signed agreement must be a PDF file." in html and "Upload one of" not in html
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.SENT and not agreement.signed_file
