@@ -110,6 +110,12 @@ class CreateAgreementForm(forms.Form):
 
 class SignForm(forms.Form):
     signed_file = forms.FileField(label=_("Signed agreement (PDF)"))
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        help_text=_("The day both parties had signed. Leave empty for today."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class ReasonForm(forms.Form):
@@ -407,7 +413,12 @@ class SignAgreementView(_AgreementFormView):
     def act(self, form):
         from .services.agreements import sign_agreement
 
-        sign_agreement(self.agreement.pk, user=self.request.user, signed_file=form.cleaned_data["signed_file"])
+        sign_agreement(
+            self.agreement.pk,
+            user=self.request.user,
+            signed_file=form.cleaned_data["signed_file"],
+            signed_on=form.cleaned_data["signed_on"],
+        )
         return _("Signature recorded.")
 
 

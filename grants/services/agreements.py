@@ -285,15 +285,43 @@ def _delete_stored(storage, key: str) -> None:
         logger.exception("Could not delete the stored agreement file %s", key)
 
 
-def sign_agreement(agreement_id: int, *, user, signed_file, now: datetime.datetime | None = None) -> GrantAgreement:
+def _signed_at(agreement: GrantAgreement, signed_on, now: datetime.datetime) -> datetime.datetime:
+    """Noon of ``signed_on`` in the call's zone (``now`` if None, and at most ``now``); refused (``code="date"``) if
+    not a date, in the future or before the day the agreement was sent."""
+    if signed_on in (None, ""):
+        return now
+    if isinstance(signed_on, datetime.datetime) or not isinstance(signed_on, datetime.date):
+        try:
+            signed_on = datetime.date.fromisoformat(str(signed_on))
+        except ValueError:
+            raise ApplicationError(_("Give the date of signature."), code="date") from None
+    zone = ZoneInfo(agreement.application.call.timezone)
+    if signed_on > now.astimezone(zone).date():
+        raise ApplicationError(_("The date of signature cannot be in the future."), code="date")
+    sent_on = agreement.sent_at.astimezone(zone).date() if agreement.sent_at else None
+    if sent_on and signed_on < sent_on:
+        raise ApplicationError(
+            _("The agreement cannot have been signed before it was sent (%(date)s).") % {"date": sent_on.isoformat()},
+            code="date",
+        )
+    return min(datetime.datetime.combine(signed_on, datetime.time(12), tzinfo=zone), now)
+
+
+def sign_agreement(
+    agreement_id: int, *, user, signed_file, signed_on=None, now: datetime.datetime | None = None
+) -> GrantAgreement:
     """Record the signature of the sent agreement ``agreement_id``: store ``signed_file`` (an uploaded PDF, checked
-    by content) on the private storage, set ``signed_at=now`` and status signed, mark the signature tranches due
-    (``due_since=now``), make the reporting schedule (when :mod:`grants.services.reporting` provides
+    by content) on the private storage, set ``signed_at`` and status signed, mark the signature tranches due
+    (``due_since=signed_at``), make the reporting schedule (when :mod:`grants.services.reporting` provides
     ``create_schedule``) and link the report tranches to it. Logs ``agreement_signed``.
 
-    Errors: ``forbidden``, ``not_found``, ``file`` (no file; not a PDF, whatever its name: "The signed agreement must
-    be a PDF file.", not the general upload list of types; damaged, too large), ``transition`` (not sent). On any
-    error the agreement stays as it was and no file is kept.
+    ``signed_on`` (optional date or ISO string): the day both parties signed, not in the future nor before the day
+    the agreement was sent (in the call's zone); ``signed_at`` is noon of that day in the call's zone (or ``now`` if
+    earlier). Without it ``signed_at=now``.
+
+    Errors: ``forbidden``, ``not_found``, ``date`` (``signed_on``), ``file`` (no file; not a PDF, whatever its name:
+    "The signed agreement must be a PDF file.", not the general upload list of types; damaged, too large),
+    ``transition`` (not sent). On any error the agreement stays as it was and no file is kept.
     """
     require_staff(user)
     now = now or timezone.now()
@@ -309,16 +337,17 @@ def sign_agreement(agreement_id: int, *, user, signed_file, now: datetime.dateti
         with transaction.atomic():
             agreement = _locked_agreement(agreement_id)
             check_transition(agreement.status, AgreementStatus.SIGNED, STAFF)
+            signed_at = _signed_at(agreement, signed_on, now)
             name = detected.filename or "agreement.pdf"
             signed_file.seek(0)
             agreement.signed_file.save(name, signed_file, save=False)
             stored_key = agreement.signed_file.name
             agreement.signed_file_name = name
-            agreement.signed_at = now
+            agreement.signed_at = signed_at
             agreement.save(update_fields=["signed_file", "signed_file_name", "signed_at", "updated_at"])
             _set_status(agreement, AgreementStatus.SIGNED, user=user, comment=f"{agreement.reference}: {name}")
             agreement.tranches.filter(condition=TrancheCondition.SIGNATURE, due_since__isnull=True).update(
-                due_since=now
+                due_since=signed_at
             )
             _make_reporting_schedule(agreement, now=now)
     except BaseException:

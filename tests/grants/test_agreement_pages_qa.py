@@ -157,3 +157,55 @@ def test_a_signed_agreement_that_is_not_a_pdf_is_refused_asking_for_a_pdf(staff,
     assert "The signed agreement must be a PDF file." in html and "Upload one of" not in html
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SENT and not agreement.signed_file
+
+
+def test_signature_date_is_recorded_at_noon_in_the_call_zone_and_checked(staff):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from grants.models import AgreementStatus, GrantAgreement
+    from grants.services.agreements import sign_agreement
+    from grants.services.errors import ApplicationError
+    from tests.grants.agreement_helpers import signed_pdf
+
+    agreement = make_agreement(staff, status="sent")
+    sent_at = timezone.now() - datetime.timedelta(days=10)
+    GrantAgreement.objects.filter(pk=agreement.pk).update(sent_at=sent_at)
+    zone = ZoneInfo(agreement.application.call.timezone)
+    today = timezone.now().astimezone(zone).date()
+    for bad in (today + datetime.timedelta(days=1), sent_at.astimezone(zone).date() - datetime.timedelta(days=1), "x"):
+        with pytest.raises(ApplicationError) as error:
+            sign_agreement(agreement.pk, user=staff, signed_file=signed_pdf(), signed_on=bad)
+        assert error.value.code == "date"
+        agreement.refresh_from_db()
+        assert agreement.status == AgreementStatus.SENT and agreement.signed_at is None and not agreement.signed_file
+
+    signed_on = today - datetime.timedelta(days=3)
+    sign_agreement(agreement.pk, user=staff, signed_file=signed_pdf(), signed_on=signed_on)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.SIGNED
+    assert agreement.signed_at == datetime.datetime.combine(signed_on, datetime.time(12), tzinfo=zone)
+    assert agreement.tranches.get(number=1).due_since == agreement.signed_at
+
+
+def test_sign_form_takes_an_optional_signature_date(staff):
+    from grants.models import AgreementStatus
+    from tests.grants.agreement_helpers import signed_pdf
+
+    future, today = make_agreement(staff, status="sent"), make_agreement(staff, status="sent")
+    client = _client(staff)
+    assert 'name="signed_on"' in client.get(reverse("grants_agreements:sign", args=[future.pk])).content.decode()
+    tomorrow = (TODAY + datetime.timedelta(days=2)).isoformat()
+    response = client.post(
+        reverse("grants_agreements:sign", args=[future.pk]), {"signed_file": signed_pdf(), "signed_on": tomorrow}
+    )
+    assert response.status_code == 400
+    assert "The date of signature cannot be in the future." in response.content.decode()
+    future.refresh_from_db()
+    assert future.status == AgreementStatus.SENT
+
+    response = client.post(reverse("grants_agreements:sign", args=[today.pk]), {"signed_file": signed_pdf()})
+    assert response.status_code == 302
+    today.refresh_from_db()
+    assert today.status == AgreementStatus.SIGNED and today.signed_at is not None
