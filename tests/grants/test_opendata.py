@@ -27,6 +27,7 @@ from grants.models import AgreementStatus
 from grants.opendata import (
     CSV_HEADERS,
     awarded_grants,
+    duration_months,
     organisation_id,
     published_agreements,
     to_360giving,
@@ -195,6 +196,45 @@ def test_a_grant_in_the_package_carries_the_standards_fields():
     # The grantee's country, then the partner's; Kosovo by name only (XK is not in the standard's codelist).
     assert grant["beneficiaryLocation"] == [{"name": "North Macedonia", "countryCode": "MK"}, {"name": "Kosovo"}]
     assert grant["classifications"][0]["code"] == "active"
+
+
+def test_planned_duration_follows_the_agreements_dates_and_extensions():
+    """The duration is the agreement's (start to end, inclusive, started month rounded up), not the application's:
+    an extended agreement (Ohrid: 1 October 2025 to 30 November 2026 after a no-cost extension) says 14."""
+    from grants.services.agreements import record_amendment
+    from tests.portal.factories_accounts import StaffFactory
+
+    agreement = awarded_agreement(start=datetime.date(2025, 10, 1), end=datetime.date(2026, 6, 30), duration_months=9)
+    record_amendment(
+        agreement.pk,
+        user=StaffFactory(),
+        kind="no_cost_extension",
+        reason="Municipal elections delayed the field work.",
+        new_end_date=datetime.date(2026, 11, 30),
+    )
+    (grant,) = to_360giving(published_agreements(), base_url="https://example.org/")["grants"]
+    assert grant["plannedDates"][0]["duration"] == 14
+    assert grant["plannedDates"][0]["endDate"] == "2026-11-30T00:00:00+01:00"
+    assert _errors(to_360giving(published_agreements(), base_url="https://example.org/")) == []
+    (row,) = to_csv_rows(published_agreements())[1]
+    assert row[CSV_HEADERS.index("Planned Dates:Duration (months)")] == 14
+    assert row[CSV_HEADERS.index("Planned Dates:End Date")] == datetime.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        ("2025-10-01", "2026-11-30", 14),
+        ("2026-03-01", "2026-08-31", 6),
+        ("2026-03-15", "2026-04-14", 1),
+        ("2026-03-01", "2026-04-10", 2),  # a started month is rounded up
+        ("2026-03-15", "2026-03-15", 1),
+        ("2026-01-31", "2026-02-27", 1),
+        ("2026-05-01", "2026-04-01", 1),  # end before start (bad data): at least 1
+    ],
+)
+def test_duration_months_counts_whole_months_inclusive_rounding_up(start, end, months):
+    assert duration_months(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) == months
 
 
 def test_award_date_is_the_decision_date_in_the_calls_time_zone():
