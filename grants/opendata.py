@@ -170,15 +170,28 @@ def with_partners(agreements: QuerySet[GrantAgreement]) -> QuerySet[GrantAgreeme
     return agreements.prefetch_related(Prefetch("partners", queryset=partners))
 
 
+class InvalidFilters(ValueError):
+    """An impossible filter value (unknown country or call code, not a year): ``errors`` maps each bad filter's
+    name (``country``, ``call``, ``year``) to its messages (list of str)."""
+
+    def __init__(self, errors: Mapping[str, list[str]]):
+        self.errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()))
+
+
 def awarded_grants(filters: Mapping[str, Any] | None = None) -> QuerySet[GrantAgreement]:
     """The public agreements matching ``filters`` (GET-style: ``country``, ``call``, ``year``).
 
-    ``filters`` is a mapping such as ``request.GET``; ``None`` or empty gives every public agreement. Unknown or
-    invalid values are ignored (never an error): see :class:`grants.filters.AwardedGrantFilter`.
+    ``filters`` is a mapping such as ``request.GET``; ``None`` or empty gives every public agreement; a valid value
+    without grants gives an empty queryset. Raises :class:`InvalidFilters` when a value is impossible (see
+    :class:`grants.filters.AwardedGrantFilter`): never every grant for a filter that could not be applied.
     """
     from .filters import AwardedGrantFilter
 
-    return AwardedGrantFilter(filters or None, queryset=published_agreements()).qs
+    filterset = AwardedGrantFilter(filters or None, queryset=published_agreements())
+    if filterset.is_bound and not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset.qs
 
 
 def award_years() -> list[int]:
@@ -391,8 +404,8 @@ def to_360giving(
     ``now``: the issue time (aware; default now). ``modified`` is the latest change of an included agreement
     (``issued`` when there is none).
 
-    An empty selection gives ``"grants": []``, which the package schema rejects (it wants at least one grant):
-    callers serving a filtered selection return it as it is, an honest "nothing matches".
+    An empty selection gives ``"grants": []``, which the package schema rejects (it wants at least one grant): the
+    public file view answers 404 instead of serving it (see :func:`grants.views.opendata.awarded_grants_json`).
     """
     config = open_data_settings()
     now = now or timezone.now()
