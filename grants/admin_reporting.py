@@ -44,6 +44,15 @@ class ReviewCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you ask for changes; sent by email to the grantee's members."),
     )
+    respond_by = forms.DateField(
+        label=_("Respond by"),
+        required=False,
+        help_text=_(
+            "When you ask for changes: the report's new due date (end of that day in the call's time zone; "
+            "never earlier than the current due date). Default: 14 days from today."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class ExtendDueDateForm(forms.Form):
@@ -190,7 +199,8 @@ class ReportReviewView(ReportingAdminView):
             submitted=format_in_zone(report.submitted_at, zone, country) if report else "",
             may_review=requirement.status == ReportStatus.SUBMITTED,
             may_extend=requirement.status != ReportStatus.APPROVED,
-            comment_form=comment_form or ReviewCommentForm(),
+            comment_form=comment_form
+            or ReviewCommentForm(initial={"respond_by": reporting.changes_default_respond_by(requirement)}),
             extend_form=extend_form or ExtendDueDateForm(),
             add_url=reverse(f"{URL_NAMESPACE}:add", args=[agreement.pk]),
             application_url=reverse("grants_applications:inspect", args=[agreement.application_id]),
@@ -200,6 +210,13 @@ class ReportReviewView(ReportingAdminView):
     def get(self, request, *args, **kwargs):
         self.load()
         return self._render()
+
+    def _refused(self, form):
+        """The page again (400) with the review form's errors next to the fields and as a message at the top."""
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(self.request, error)
+        return self._render(comment_form=form, status=400)
 
     def post(self, request, *args, **kwargs):
         self.load()
@@ -225,13 +242,20 @@ class ReportReviewView(ReportingAdminView):
             return redirect(reverse(f"{URL_NAMESPACE}:review", args=[self.pk]))
         form = ReviewCommentForm(request.POST)
         if not form.is_valid():
-            return self._render(comment_form=form, status=400)
-        service = reporting.approve_report if action == "approve" else reporting.request_changes
+            return self._refused(form)
         try:
-            service(self.requirement.pk, user=request.user, comment=form.cleaned_data["comment"])
+            if action == "approve":
+                reporting.approve_report(self.requirement.pk, user=request.user, comment=form.cleaned_data["comment"])
+            else:
+                reporting.request_changes(
+                    self.requirement.pk,
+                    user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    respond_by=form.cleaned_data["respond_by"],
+                )
         except reporting.ReportError as error:
-            form.add_error("comment", " ".join(error.messages))
-            return self._render(comment_form=form, status=400)
+            form.add_error("respond_by" if error.code == "respond_by" else "comment", " ".join(error.messages))
+            return self._refused(form)
         if action == "approve":
             messages.success(request, gettext("The report was approved; the grantee was told."))
         else:

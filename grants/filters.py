@@ -92,8 +92,10 @@ class AwardedGrantFilter(django_filters.FilterSet):
     ``?country=<ISO code>`` (grants whose grantee or a partner is in that country), ``?call=<code of a published
     call>`` and ``?year=<YYYY>`` (year of the award in the call's time zone, see
     :func:`grants.opendata.in_award_year`; the select offers the years with grants). A valid value without grants
-    gives an empty list; an invalid one (unknown country or call, not a year) is ignored, with the field's error
-    on the page.
+    gives an empty list; an impossible one (unknown country code or call code, not a year from 2000 to 2100) makes
+    the filter set invalid (``is_valid()`` False, ``errors`` keyed by the filter's name, e.g. "Choose a country
+    from the list."): callers must check ``is_valid()`` and show the error instead of any list, because
+    django-filter's ``qs`` silently drops an invalid value (it would list every grant).
     """
 
     country = django_filters.ModelChoiceFilter(
@@ -102,6 +104,7 @@ class AwardedGrantFilter(django_filters.FilterSet):
         label=_("Country"),
         empty_label=_("All countries"),
         method="filter_country",
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
     call = django_filters.ModelChoiceFilter(
         queryset=Call.objects.published().order_by("-opens_at", "title"),
@@ -109,12 +112,14 @@ class AwardedGrantFilter(django_filters.FilterSet):
         label=_("Call for proposals"),
         empty_label=_("All calls"),
         method="filter_call",
+        error_messages={"invalid_choice": _("Choose a call from the list.")},
     )
     year = AwardYearFilter(
         choices=_award_year_choices,
         label=_("Year awarded"),
         empty_label=_("All years"),
         method="filter_year",
+        error_messages={"invalid_choice": _("Choose a year from the list (a year from 2000 to 2100).")},
     )
 
     class Meta:

@@ -31,6 +31,11 @@ start and end dates, written as local midnight in the call's zone with its offse
 because the schema offers dates as ``oneOf`` a ``date-time`` format and a ``YYYY-MM-DD`` pattern: a validator that
 does not assert formats (jsonschema's default) accepts a bare date under both branches and rejects it, while a
 date-time passes under either kind of validator. The CSV, read by people, has plain ``YYYY-MM-DD`` dates.
+
+**Duration.** ``plannedDates.duration`` (and the CSV's "Planned Dates:Duration (months)") is computed from the
+agreement's start and end dates, so it follows no-cost extensions (the end date an amendment moved), not the
+duration the applicant asked for: see :func:`duration_months`. Whole months, both dates inclusive, a started month
+rounded up (1 October 2025 to 30 November 2026 is 14 months; 1 March to 10 April is 2).
 """
 
 from __future__ import annotations
@@ -128,7 +133,7 @@ def open_data_settings() -> dict[str, Any]:
 def published_agreements() -> QuerySet[GrantAgreement]:
     """Every public agreement (see the module docstring), with what the list and the files show loaded.
 
-    Rows carry ``application`` (title, summary, duration), ``application.call`` (with ``country``),
+    Rows carry ``application`` (title, summary), ``application.call`` (with ``country``),
     ``organisation`` (with ``country``), and three annotations: ``award_decided_at`` (aware datetime of the latest
     award decision, or None), ``award_at`` (that, or the signature time when there is no award decision) and
     ``disbursed_eur`` (sum of the recorded tranche payments, EUR, 0 when none). Ordered by ``award_at``, newest
@@ -165,15 +170,28 @@ def with_partners(agreements: QuerySet[GrantAgreement]) -> QuerySet[GrantAgreeme
     return agreements.prefetch_related(Prefetch("partners", queryset=partners))
 
 
+class InvalidFilters(ValueError):
+    """An impossible filter value (unknown country or call code, not a year): ``errors`` maps each bad filter's
+    name (``country``, ``call``, ``year``) to its messages (list of str)."""
+
+    def __init__(self, errors: Mapping[str, list[str]]):
+        self.errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()))
+
+
 def awarded_grants(filters: Mapping[str, Any] | None = None) -> QuerySet[GrantAgreement]:
     """The public agreements matching ``filters`` (GET-style: ``country``, ``call``, ``year``).
 
-    ``filters`` is a mapping such as ``request.GET``; ``None`` or empty gives every public agreement. Unknown or
-    invalid values are ignored (never an error): see :class:`grants.filters.AwardedGrantFilter`.
+    ``filters`` is a mapping such as ``request.GET``; ``None`` or empty gives every public agreement; a valid value
+    without grants gives an empty queryset. Raises :class:`InvalidFilters` when a value is impossible (see
+    :class:`grants.filters.AwardedGrantFilter`): never every grant for a filter that could not be applied.
     """
     from .filters import AwardedGrantFilter
 
-    return AwardedGrantFilter(filters or None, queryset=published_agreements()).qs
+    filterset = AwardedGrantFilter(filters or None, queryset=published_agreements())
+    if filterset.is_bound and not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset.qs
 
 
 def award_years() -> list[int]:
@@ -275,6 +293,33 @@ def award_datetime(agreement: GrantAgreement) -> dt.datetime | None:
     return when.astimezone(ZoneInfo(agreement.application.call.timezone)).replace(microsecond=0)
 
 
+def duration_months(start: dt.date, end: dt.date) -> int:
+    """The length of a project from ``start`` to ``end`` (both days included) in whole months, at least 1.
+
+    Counted from ``start`` to the day after ``end``: the whole calendar months between them, plus one when days are
+    left over (a started month counts as a month: rounded up). 2025-10-01 to 2026-11-30 is 14; 2026-03-01 to
+    2026-08-31 is 6; 2026-03-01 to 2026-04-10 is 2; 2026-03-15 to 2026-04-14 is 1. ``end`` before ``start``
+    (bad data) gives 1.
+    """
+    after = end + dt.timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day < start.day:
+        months -= 1  # the last month counted is not complete yet ...
+    if _add_months(start, months) < after:
+        months += 1  # ... and days left over count as a started month
+    return max(months, 1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, the day of the month clamped to the month's length."""
+    import calendar
+
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def local_midnight(day: dt.date, zone_name: str) -> str:
     """``day`` as a 360Giving date-time: midnight in ``zone_name`` with its offset (``2026-03-01T00:00:00+01:00``)."""
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=ZoneInfo(zone_name)).isoformat()
@@ -302,8 +347,8 @@ def grant_record(agreement: GrantAgreement, config: Mapping[str, Any] | None = N
         "startDate": local_midnight(agreement.start_date, zone),
         "endDate": local_midnight(agreement.end_date, zone),
     }
-    if application.duration_months:
-        planned["duration"] = application.duration_months
+    if agreement.start_date and agreement.end_date:
+        planned["duration"] = duration_months(agreement.start_date, agreement.end_date)
     record: dict[str, Any] = {
         "id": grant_id(agreement, config),
         "title": application.title or agreement.reference,
@@ -359,8 +404,8 @@ def to_360giving(
     ``now``: the issue time (aware; default now). ``modified`` is the latest change of an included agreement
     (``issued`` when there is none).
 
-    An empty selection gives ``"grants": []``, which the package schema rejects (it wants at least one grant):
-    callers serving a filtered selection return it as it is, an honest "nothing matches".
+    An empty selection gives ``"grants": []``, which the package schema rejects (it wants at least one grant): the
+    public file view answers 404 instead of serving it (see :func:`grants.views.opendata.awarded_grants_json`).
     """
     config = open_data_settings()
     now = now or timezone.now()

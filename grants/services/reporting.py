@@ -229,6 +229,7 @@ from .report_common import ReportError, SpendingError, grantee_members, requirem
 from .reports import (  # noqa: E402
     add_report_file,
     approve_report,
+    changes_default_respond_by,
     financial_summary,
     parse_amount,
     remove_report_file,
@@ -244,6 +245,7 @@ __all__ = [
     "add_ad_hoc_requirement",
     "add_report_file",
     "approve_report",
+    "changes_default_respond_by",
     "create_schedule",
     "extend_due_date",
     "extend_for_new_end_date",

@@ -46,6 +46,7 @@ from .report_common import (
     ReportError,
     SpendingError,
     call_zone,
+    end_of_day,
     grantee_members,
     lock_requirement,
     require_member,
@@ -404,7 +405,35 @@ def financial_summary(report: Report | None, agreement: GrantAgreement | None = 
 # --- staff review --------------------------------------------------------------------------------------------------
 
 
-def _review(requirement_id: int, *, user, outcome: str, comment: str, now) -> ReportReview | None:
+#: Days the grantee gets to answer a request for changes when staff give no date (counted in the call's zone).
+CHANGES_RESPONSE_DAYS = 14
+
+
+def changes_default_respond_by(
+    requirement: ReportingRequirement, now: datetime.datetime | None = None
+) -> datetime.date:
+    """The default date to answer a request for changes: :data:`CHANGES_RESPONSE_DAYS` days after today in the
+    call's zone, or the current due day when that is later (a request never brings the due date forward)."""
+    zone = call_zone(requirement.agreement)
+    today = (now if now is not None else timezone.now()).astimezone(zone).date()
+    return max(today + datetime.timedelta(days=CHANGES_RESPONSE_DAYS), requirement.due_at.astimezone(zone).date())
+
+
+def _respond_by_due(requirement: ReportingRequirement, respond_by, zone, now: datetime.datetime) -> datetime.datetime:
+    """The new due time after a request for changes: the end of ``respond_by`` (a date; None → today +
+    :data:`CHANGES_RESPONSE_DAYS` in ``zone``), never earlier than the current due time. A date before today is
+    refused (``code="respond_by"``)."""
+    today = now.astimezone(zone).date()
+    if respond_by in (None, ""):
+        respond_by = today + datetime.timedelta(days=CHANGES_RESPONSE_DAYS)
+    if isinstance(respond_by, datetime.datetime) or not isinstance(respond_by, datetime.date):
+        raise ReportError(_("Give the date by which the grantee should respond."), code="respond_by")
+    if respond_by < today:
+        raise ReportError(_("The date to respond by cannot be in the past."), code="respond_by")
+    return max(end_of_day(respond_by, zone), requirement.due_at)
+
+
+def _review(requirement_id: int, *, user, outcome: str, comment: str, now, respond_by=None) -> ReportReview | None:
     """Shared part of approve and request changes: returns the history row written, or None for a replay."""
     require_staff(user)
     comment = clean_plain_text(str(comment or "")).strip()[:MAX_COMMENT_LENGTH]
@@ -419,16 +448,26 @@ def _review(requirement_id: int, *, user, outcome: str, comment: str, now) -> Re
         if requirement.status != ReportStatus.SUBMITTED:
             raise ReportError(_("Only a submitted report can be reviewed."), code="status")
         report = requirement.report
+        agreement = requirement.agreement
+        zone = call_zone(agreement)
+        moved = ""
+        if target == ReportStatus.CHANGES_REQUESTED:
+            new_due = _respond_by_due(requirement, respond_by, zone, now)
+            if new_due != requirement.due_at:
+                moved = " " + _("Due date moved from %(old)s to %(new)s.") % {
+                    "old": requirement.due_at.astimezone(zone).date().isoformat(),
+                    "new": new_due.astimezone(zone).date().isoformat(),
+                }
+                requirement.due_at = new_due
         review = ReportReview.objects.create(
             report=report, outcome=outcome, comment=comment, version=report.version, by=user, at=now
         )
         requirement.status = target
-        requirement.save(update_fields=["status"])
-        agreement = requirement.agreement
-        zone = call_zone(agreement)
+        requirement.save(update_fields=["status", "due_at"])
         action = "report_approved" if target == ReportStatus.APPROVED else "report_changes_requested"
         label = f"{requirement_label(requirement, zone)} v{report.version}"
-        log_activity(agreement.application, user, action, comment=f"{label}: {comment}" if comment else label)
+        text = f"{label}: {comment}" if comment else label
+        log_activity(agreement.application, user, action, comment=text + moved)
         _notify_grantee(requirement, review)
         if target == ReportStatus.APPROVED:
             from .closeout import maybe_complete
@@ -450,13 +489,32 @@ def approve_report(
 
 
 def request_changes(
-    requirement_id: int, *, user, comment: str, now: datetime.datetime | None = None
+    requirement_id: int,
+    *,
+    user,
+    comment: str,
+    respond_by: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> ReportReview | None:
     """Staff ``user`` sends the submitted report of requirement ``requirement_id`` back for changes; ``comment``
     (plain text) is required (``code="comment_required"``). The grantee may edit and resubmit (a new version).
-    History row, status ``changes_requested``, log ``report_changes_requested``, mail to the grantee's members.
-    A replay (changes already requested) writes nothing and returns None."""
-    return _review(requirement_id, user=user, outcome=ReportReviewOutcome.CHANGES_REQUESTED, comment=comment, now=now)
+
+    The grantee gets a new due date so that a report submitted on time does not turn overdue at once:
+    ``respond_by`` (a date in the call's zone; None → :data:`CHANGES_RESPONSE_DAYS` days after today there). The
+    requirement's ``due_at`` becomes the end of that day, or stays as it is when that is earlier (never brought
+    forward); ``original_due_at`` is kept, so reminders are keyed to the new date
+    (:func:`grants.tasks.reminder_dedupe_key`). A ``respond_by`` before today is refused (``code="respond_by"``).
+
+    History row, status ``changes_requested``, log ``report_changes_requested`` (with the move of the due date),
+    mail to the grantee's members. A replay (changes already requested) writes nothing and returns None."""
+    return _review(
+        requirement_id,
+        user=user,
+        outcome=ReportReviewOutcome.CHANGES_REQUESTED,
+        comment=comment,
+        now=now,
+        respond_by=respond_by,
+    )
 
 
 # --- mail ------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,13 @@ No sign-in. ``GET /<lang>/grants/awarded/`` (``grants:awarded``) lists the publi
 The files are the same in every language (English data labels) and cacheable by anyone for
 :data:`CACHE_SECONDS` (public data, no cookies read); ``Access-Control-Allow-Origin: *`` lets other sites load the
 JSON. Without filters they hold every public grant.
+
+**Errors.** An impossible filter value (``?country=ZZ``, ``?call=nonexistent``, ``?year=abc``, ``?year=1900``) is
+never ignored: the page answers 400 with the filter form's error and no list; the files answer 400 with an English
+message naming the bad filter (JSON ``{"error": ..., "filters": {"<name>": ["<message>"]}}``, plain text for the
+CSV). When nothing matches (a valid filter without grants, or no grant published at all) both files answer 404
+(JSON ``{"error": "No published grant matches these filters."}``, plain text for the CSV): a 360Giving package
+must hold at least one grant, and an empty CSV would look like a broken download.
 """
 
 import json
@@ -39,9 +46,43 @@ GRANTS_PER_PAGE = 25
 CACHE_SECONDS = 15 * 60
 
 
+#: Body of the 404 answer of the files (English, like the data).
+NO_MATCH_MESSAGE = "No published grant matches these filters."
+
+
 def _filtered(request):
     """The bound filter set of ``request.GET`` (unbound without parameters) over the public agreements."""
     return AwardedGrantFilter(request.GET or None, queryset=published_agreements())
+
+
+def _invalid(filters) -> bool:
+    """True when ``filters`` is bound and a value is impossible (see :class:`AwardedGrantFilter`)."""
+    return filters.is_bound and not filters.is_valid()
+
+
+def _validated(request) -> tuple[AwardedGrantFilter, dict[str, list[str]]]:
+    """The filter set of ``request.GET``, validated, and its errors in English (the files' language):
+    ``{name: [message, ...]}``, empty when every value is valid."""
+    with translation.override(settings.LANGUAGE_CODE):
+        filters = _filtered(request)
+        if not _invalid(filters):
+            return filters, {}
+        return filters, {name: [str(message) for message in messages] for name, messages in filters.errors.items()}
+
+
+def _error_text(errors: dict[str, list[str]]) -> str:
+    """One English sentence naming each bad filter, e.g. ``Invalid filter country=ZZ: Choose a country ...``."""
+    return " ".join(f"Invalid filter {name}: {' '.join(messages)}" for name, messages in errors.items())
+
+
+def _json_error(status: int, body: dict) -> HttpResponse:
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+    return _public_file(response)
+
+
+def _text_error(status: int, text: str) -> HttpResponse:
+    response = HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
+    return _public_file(response)
 
 
 def _file_query(filters) -> str:
@@ -63,8 +104,14 @@ def awarded_grants_page(request):
     """The public "Grants awarded" page: filters, totals (number of grants, EUR awarded, EUR paid), a table of
     :data:`GRANTS_PER_PAGE` grants a page (grantee, project title, call, amount, project dates, status) and links
     to the 360Giving files with the same filters. The number of queries does not depend on the number of grants.
+
+    An impossible filter value answers 400 with the form's error next to the field and no list (never the whole
+    list, as if the filter had been applied).
     """
     filters = _filtered(request)
+    if _invalid(filters):
+        context = {"filters": filters, "invalid_filters": True, "grants": [], "totals": None}
+        return render(request, "grants/awarded_grants.html", context, status=400)
     grants = filters.qs
     totals = grants.order_by().aggregate(count=Count("pk"), awarded=Sum("amount_eur"), paid=Sum("disbursed_eur"))
     page = Paginator(grants, GRANTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -97,10 +144,14 @@ def _public_file(response):
 def awarded_grants_json(request):
     """The 360Giving data package of the public grants matching the filters (all without filters).
 
-    ``accessURL`` is the page, ``downloadURL`` this file (absolute, with the filters). An empty selection gives
-    ``"grants": []``.
+    ``accessURL`` is the page, ``downloadURL`` this file (absolute, with the filters). An impossible filter value:
+    400 ``{"error": "Invalid filter country: ...", "filters": {"country": [...]}}``. Nothing matches (or nothing
+    published): 404 ``{"error": "No published grant matches these filters."}`` (the package schema wants at least
+    one grant).
     """
-    filters = _filtered(request)
+    filters, errors = _validated(request)
+    if errors:
+        return _json_error(400, {"error": _error_text(errors), "filters": errors})
     with translation.override(settings.LANGUAGE_CODE):
         page_url = request.build_absolute_uri(reverse("grants:awarded"))
         file_url = request.build_absolute_uri(reverse("grants:awarded_json"))
@@ -111,6 +162,8 @@ def awarded_grants_json(request):
         download_url=f"{file_url}?{query}" if query else file_url,
         publisher={"website": request.build_absolute_uri("/")},
     )
+    if not package["grants"]:
+        return _json_error(404, {"error": NO_MATCH_MESSAGE})
     body = json.dumps(package, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     return _public_file(response)
@@ -119,8 +172,13 @@ def awarded_grants_json(request):
 @require_GET
 def awarded_grants_csv(request):
     """The public grants matching the filters as a 360Giving-flattened CSV attachment
-    (``grants-awarded-360giving-<YYYYMMDD>.csv``, UTC date); every cell formula-safe."""
-    filters = _filtered(request)
+    (``grants-awarded-360giving-<YYYYMMDD>.csv``, UTC date); every cell formula-safe. Errors as plain text: 400
+    naming an impossible filter value, 404 when nothing matches (see the module docstring)."""
+    filters, errors = _validated(request)
+    if errors:
+        return _text_error(400, _error_text(errors))
+    if not filters.qs.exists():
+        return _text_error(404, NO_MATCH_MESSAGE)
     headers, rows = to_csv_rows(with_partners(filters.qs))
     response = stream_csv(f"grants-awarded-360giving-{timezone.now():%Y%m%d}.csv", headers, rows)
     return _public_file(response)

@@ -28,7 +28,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from grants import permissions
 from grants.formatting import call_country_code, format_in_zone
-from grants.models import GrantAgreement, Report, ReportFile, ReportFileKind, ReportingRequirement
+from grants.models import (
+    GrantAgreement,
+    Report,
+    ReportFile,
+    ReportFileKind,
+    ReportingRequirement,
+    ReportReviewOutcome,
+    ReportStatus,
+)
 from grants.services import reporting
 from grants.services.errors import ApplicationPermissionError
 from grants.services.report_common import EDITABLE_STATUSES, MAX_TEXT_LENGTH, NARRATIVE_FIELDS
@@ -174,6 +182,13 @@ def render_report(
         initial = {field: getattr(report, field) for field in NARRATIVE_FIELDS} if report else {}
         form = ReportNarrativeForm(initial=initial)
     summary = reporting.financial_summary(report, agreement)
+    history = _history(report, zone, country)
+    changes_request = None
+    if requirement.status == ReportStatus.CHANGES_REQUESTED:
+        changes_request = next(
+            (item for item in reversed(history) if item["entry"].outcome == ReportReviewOutcome.CHANGES_REQUESTED),
+            None,
+        )
     context = {
         "agreement": agreement,
         "requirement": requirement,
@@ -184,7 +199,8 @@ def render_report(
         "summary": summary,
         "spending_rows": _spending_rows(summary, typed, errors or {}),
         "files": list(report.files.all()) if report else [],
-        "history": _history(report, zone, country),
+        "history": history,
+        "changes_request": changes_request,
         "due": format_in_zone(requirement.due_at, zone, country),
         "problems": problems or [],
         "breadcrumbs": _crumbs(agreement),

@@ -26,7 +26,9 @@ from referencing.jsonschema import DRAFT202012
 from grants.models import AgreementStatus
 from grants.opendata import (
     CSV_HEADERS,
+    InvalidFilters,
     awarded_grants,
+    duration_months,
     organisation_id,
     published_agreements,
     to_360giving,
@@ -197,6 +199,45 @@ def test_a_grant_in_the_package_carries_the_standards_fields():
     assert grant["classifications"][0]["code"] == "active"
 
 
+def test_planned_duration_follows_the_agreements_dates_and_extensions():
+    """The duration is the agreement's (start to end, inclusive, started month rounded up), not the application's:
+    an extended agreement (Ohrid: 1 October 2025 to 30 November 2026 after a no-cost extension) says 14."""
+    from grants.services.agreements import record_amendment
+    from tests.portal.factories_accounts import StaffFactory
+
+    agreement = awarded_agreement(start=datetime.date(2025, 10, 1), end=datetime.date(2026, 6, 30), duration_months=9)
+    record_amendment(
+        agreement.pk,
+        user=StaffFactory(),
+        kind="no_cost_extension",
+        reason="Municipal elections delayed the field work.",
+        new_end_date=datetime.date(2026, 11, 30),
+    )
+    (grant,) = to_360giving(published_agreements(), base_url="https://example.org/")["grants"]
+    assert grant["plannedDates"][0]["duration"] == 14
+    assert grant["plannedDates"][0]["endDate"] == "2026-11-30T00:00:00+01:00"
+    assert _errors(to_360giving(published_agreements(), base_url="https://example.org/")) == []
+    (row,) = to_csv_rows(published_agreements())[1]
+    assert row[CSV_HEADERS.index("Planned Dates:Duration (months)")] == 14
+    assert row[CSV_HEADERS.index("Planned Dates:End Date")] == datetime.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        ("2025-10-01", "2026-11-30", 14),
+        ("2026-03-01", "2026-08-31", 6),
+        ("2026-03-15", "2026-04-14", 1),
+        ("2026-03-01", "2026-04-10", 2),  # a started month is rounded up
+        ("2026-03-15", "2026-03-15", 1),
+        ("2026-01-31", "2026-02-27", 1),
+        ("2026-05-01", "2026-04-01", 1),  # end before start (bad data): at least 1
+    ],
+)
+def test_duration_months_counts_whole_months_inclusive_rounding_up(start, end, months):
+    assert duration_months(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) == months
+
+
 def test_award_date_is_the_decision_date_in_the_calls_time_zone():
     call = open_call(code="tz-2026")  # Europe/Skopje
     late_evening_utc = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 1 January in Skopje
@@ -238,11 +279,30 @@ def test_amount_disbursed_sums_the_recorded_payments():
     assert "EUR 8,000.00" in _page().content.decode()
 
 
-def test_an_empty_selection_is_an_empty_grants_list():
+def test_a_filter_without_matches_is_a_404_with_a_short_message_in_both_files():
     awarded_agreement()
-    _country("TR")
-    response = _get(JSON_URL + "?country=TR")
-    assert json.loads(response.content)["grants"] == []
+    _country("RS")
+    for url in (JSON_URL + "?country=RS", JSON_URL + "?year=2019"):
+        response = _fetch(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json")
+        assert json.loads(response.content) == {"error": "No published grant matches these filters."}
+    response = _fetch(CSV_URL + "?country=RS")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().strip() == "No published grant matches these filters."
+    # The filtered page says so, with a 200 (a valid question with an empty answer).
+    page = _page("?country=RS")
+    assert page.status_code == 200 and "No grant matches these filters." in page.content.decode()
+
+
+def test_no_published_grant_at_all_is_a_404_too():
+    awarded_agreement(status=AgreementStatus.SENT)  # not signed: not published
+    response = _fetch(JSON_URL)
+    assert response.status_code == 404
+    assert json.loads(response.content) == {"error": "No published grant matches these filters."}
+    assert _fetch(CSV_URL).status_code == 404
+    assert "No grant agreement has been signed yet." in _page().content.decode()
 
 
 # --------------------------------------------------------------------------------------------------------- filters
@@ -273,28 +333,71 @@ def test_filters_by_country_call_and_year():
 
     html = _page("?country=RS").content.decode()
     assert "Belgrade contracts" in html and "Cross-border assets" in html and "Skopje budgets" not in html
-    package = json.loads(_get(JSON_URL + "?call=rs-f").content)
+    package = json.loads(_fetch(JSON_URL + "?call=rs-f").content)
     assert [grant["title"] for grant in package["grants"]] == ["Belgrade contracts"]
     assert package["downloadURL"].endswith("/grants/awarded/360giving.json?call=rs-f")
-    rows = _csv(_get(CSV_URL + "?year=2025"))
+    rows = _csv(_fetch(CSV_URL + "?year=2025"))
     assert [row["Title"] for row in rows] == ["Belgrade contracts"]
 
 
-def test_invalid_filter_values_are_ignored_not_an_error():
-    agreement = awarded_agreement()
-    for query in ("?country=ZZ", "?call=nope", "?year=abc", "?year=1850", "?page=x"):
-        assert _page(query).status_code == 200, query
-        assert _get(JSON_URL + query).status_code == 200, query
-    assert list(awarded_grants({"country": "ZZ", "year": "abc", "call": "nope"})) == [agreement]
-    # A well-formed year or a country without grants is a filter that matches nothing, not one that is ignored.
+@pytest.mark.parametrize(
+    ("query", "name", "message"),
+    [
+        ("?country=ZZ", "country", "Choose a country from the list."),
+        ("?call=nonexistent", "call", "Choose a call from the list."),
+        ("?year=abc", "year", "Choose a year from the list (a year from 2000 to 2100)."),
+        ("?year=1900", "year", "Choose a year from the list (a year from 2000 to 2100)."),
+    ],
+)
+def test_impossible_filter_values_are_errors_never_the_whole_list(query, name, message):
+    awarded_agreement(title="Skopje budgets")
+
+    response = _fetch(JSON_URL + query)
+    assert response.status_code == 400
+    body = json.loads(response.content)
+    assert body["filters"] == {name: [message]}
+    assert body["error"] == f"Invalid filter {name}: {message}"
+    assert "grants" not in body
+
+    response = _fetch(CSV_URL + query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().strip() == f"Invalid filter {name}: {message}"
+
+    page = _page(query)
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert message in html and "field--error" in html
+    assert "Skopje budgets" not in html and "<table" not in html
+    assert "Correct the filter marked above to see the grants." in html
+
+    with pytest.raises(InvalidFilters) as raised:
+        awarded_grants(dict([query[1:].split("=")]))
+    assert raised.value.errors == {name: [message]}
+
+
+def test_filter_errors_are_in_the_visitors_language_on_the_page_and_english_in_the_files():
+    awarded_agreement()
+    page = _fetch("/mk/grants/awarded/?country=ZZ")
+    assert page.status_code == 400
+    assert "Choose a country from the list." not in page.content.decode()
+    assert json.loads(_fetch(JSON_URL + "?country=ZZ").content)["filters"] == {
+        "country": ["Choose a country from the list."]
+    }
+
+
+def test_well_formed_filters_without_grants_match_nothing_and_page_numbers_are_not_filters():
+    awarded_agreement()
     _country("TR")
     assert list(awarded_grants({"year": "2019"})) == []
     assert list(awarded_grants({"country": "TR"})) == []
+    assert _page("?page=x").status_code == 200
+    assert _fetch(JSON_URL + "?page=x").status_code == 200
 
 
 def test_the_page_links_to_the_files_with_the_same_filters():
     awarded_agreement(open_call(code="links"))
-    html = _page("?call=links&country=ZZ").content.decode()
+    html = _page("?call=links").content.decode()
     assert f'href="{JSON_URL}?call=links"' in html
     assert f'href="{CSV_URL}?call=links"' in html
     html = _page().content.decode()
@@ -450,6 +553,13 @@ def _get(url):
     response = Client().get(url)
     assert response.status_code == 200, url
     return response
+
+
+def _fetch(url):
+    """``GET url`` without asserting the status (for the error answers)."""
+    from django.test import Client
+
+    return Client().get(url)
 
 
 def _page(query=""):

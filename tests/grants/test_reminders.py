@@ -166,3 +166,28 @@ def test_reminders_are_scheduled_daily_by_beat():
     entry = settings.CELERY_BEAT_SCHEDULE["grants-report-reminders"]
     assert entry["task"] == "grants.tasks.send_report_reminders"
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {0}
+
+
+def test_a_request_for_changes_after_the_due_date_restarts_the_reminders_on_the_new_date(owed):
+    """Submitted on time, sent back for changes ten days after the due date: no overdue mail, the reminders follow
+    the new due date (14 days later), keyed to it."""
+    final, member, _second = owed
+    agreement = final.agreement
+    lines = {line.pk: ("100.00", "") for line in agreement.budget_lines.all()}
+    narrative = {"activities": "Workshops.", "results": "Scorecard."}
+    with time_machine.travel(at(DUE - datetime.timedelta(days=20)), tick=False):
+        reporting.save_report(final.pk, user=member, narrative=narrative, spending=lines, submit=True)
+    sent_back = DUE + datetime.timedelta(days=10)
+    with time_machine.travel(at(sent_back), tick=False):
+        reporting.request_changes(final.pk, user=StaffFactory(), comment="Add the receipts.")
+    final.refresh_from_db()
+    new_due = sent_back + datetime.timedelta(days=14)
+    assert final.due_at == end_of_day(new_due, SKOPJE) and final.original_due_at == end_of_day(DUE, SKOPJE)
+    assert run_on(sent_back) == 2  # "due in 14 days", not "10 days overdue"
+    assert all("overdue" not in m.subject for m in mails())
+    assert run_on(sent_back + datetime.timedelta(days=7)) == 0
+    assert run_on(new_due) == 2
+    assert run_on(new_due + datetime.timedelta(days=7)) == 2  # overdue only from the new date
+    stamp = int(final.due_at.timestamp())
+    keys = [m.dedupe_key for m in mails() if m.recipient == member.email]
+    assert keys == [f"report-reminder:{final.pk}:{o}@{stamp}" for o in ("before-14", "due", "overdue-1")]

@@ -299,3 +299,59 @@ def test_staff_extend_and_add_a_report_from_the_admin(client, staff_user, grant)
     assert extra.title == "Media update"
     client.force_login(member)
     assert "Media update" in client.get(reverse("grants:agreement_reports", args=[agreement.pk])).content.decode()
+
+
+def test_request_changes_on_the_review_page_sets_the_date_to_respond_by(client, staff_user, grant):
+    """The staff form has the date (14 days from today by default); an empty comment is an error next to the field
+    and a message at the top; the chosen date becomes the report's due date; the grantee sees staff's comment and
+    the new due date at the top of the report page."""
+    agreement, final, member, outsider = grant
+    reporting.save_report(
+        final.pk,
+        user=member,
+        narrative={"results": "Done."},
+        spending={line.pk: ("10", "") for line in agreement.budget_lines.all()},
+        submit=True,
+    )
+    first_due = final.due_at
+    client.force_login(grant_view_application(staff_user))
+    url = reverse("grants_reporting:review", args=[final.pk])
+    html = client.get(url).content.decode()
+    default = reporting.changes_default_respond_by(final)
+    assert 'name="respond_by"' in html and f'value="{default.isoformat()}"' in html
+
+    refused = client.post(url, {"action": "request_changes", "comment": "", "respond_by": ""})
+    assert refused.status_code == 400
+    message = "Say what should change: the grantee will read your comment."
+    assert [str(m) for m in refused.context["messages"]] == [message]
+    assert refused.content.decode().count(message) >= 2  # at the top and next to the field
+
+    zone = reporting.call_zone(agreement)
+    respond_by = max(timezone.now().astimezone(zone).date(), first_due.astimezone(zone).date())
+    respond_by += datetime.timedelta(days=30)
+    response = client.post(
+        url, {"action": "request_changes", "comment": "Add receipts.\nAnd the list.", "respond_by": respond_by}
+    )
+    assert response.status_code == 302
+    final.refresh_from_db()
+    assert final.status == ReportStatus.CHANGES_REQUESTED
+    assert final.due_at.astimezone(zone).date() == respond_by
+    assert final.original_due_at == first_due
+
+    client.force_login(member)
+    page = client.get(reverse("grants:report_detail", args=[final.pk]))
+    html = page.content.decode()
+    notice = html[html.index('id="changes-requested"') : html.index("</div>", html.index('id="changes-requested"'))]
+    assert "Add receipts.<br>And the list." in notice
+    assert page.context["due"] in notice
+    assert html.index('id="changes-requested"') < html.index('id="heading-narrative"')  # above the form
+    assert not unstyled_classes(html), unstyled_classes(html)
+    assert not inline_code(html)
+    assert "table--spending" in html and "form--table" in html
+
+
+def test_no_changes_notice_when_the_report_is_not_sent_back(client, grant):
+    agreement, final, member, outsider = grant
+    client.force_login(member)
+    html = client.get(reverse("grants:report_detail", args=[final.pk])).content.decode()
+    assert 'id="changes-requested"' not in html

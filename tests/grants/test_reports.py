@@ -288,3 +288,45 @@ def test_files_are_checked_by_content_and_a_refused_file_keeps_the_draft(setup, 
         )
     reporting.remove_report_file(supporting.pk, user=member)
     assert list(report.files.values_list("pk", flat=True)) == [photo.pk]
+
+
+def test_request_changes_gives_the_grantee_a_new_due_date(setup, staff):
+    """A report submitted on time and sent back long after its due date is not overdue at once: the due date moves
+    to ``respond_by`` (default 14 days after today in the call's zone), the first due date is kept, the log says so."""
+    agreement, final, member, coordinator, debate = setup
+    complete(final, member, coordinator, debate, submit=True)
+    first_due = final.due_at
+    now = datetime.datetime(2027, 3, 31, 22, 30, tzinfo=datetime.UTC)  # 1 April 00:30 in Skopje
+    reporting.request_changes(final.pk, user=staff, comment="Add the receipts.", now=now)
+    final.refresh_from_db()
+    skopje = final.due_at.astimezone(reporting.call_zone(agreement))
+    assert (skopje.date(), skopje.time()) == (datetime.date(2027, 4, 15), datetime.time(23, 59, 59))
+    assert final.original_due_at == first_due
+    log = ActivityLog.objects.get(application=agreement.application, action="report_changes_requested")
+    assert "Add the receipts." in log.comment
+    assert f"Due date moved from {first_due.astimezone(skopje.tzinfo).date().isoformat()} to 2027-04-15." in log.comment
+    mail = OutboxMessage.objects.get(template="report_reviewed")
+    assert "Add the receipts." in mail.body_text
+
+
+def test_request_changes_never_brings_the_due_date_forward_and_refuses_a_past_date(setup, staff):
+    agreement, final, member, coordinator, debate = setup
+    complete(final, member, coordinator, debate, submit=True)
+    due = final.due_at
+    early = due - datetime.timedelta(days=40)
+    with pytest.raises(reporting.ReportError) as past:
+        reporting.request_changes(
+            final.pk, user=staff, comment="Fix it.", respond_by=datetime.date(2026, 1, 1), now=early
+        )
+    assert past.value.code == "respond_by"
+    final.refresh_from_db()
+    assert final.status == ReportStatus.SUBMITTED and final.due_at == due  # nothing written
+    # Asked 40 days before the due date with the default (14 days): the due date stays.
+    assert (
+        reporting.changes_default_respond_by(final, now=early) == due.astimezone(reporting.call_zone(agreement)).date()
+    )
+    reporting.request_changes(final.pk, user=staff, comment="Fix it.", now=early)
+    final.refresh_from_db()
+    assert final.due_at == due and final.status == ReportStatus.CHANGES_REQUESTED
+    log = ActivityLog.objects.get(application=agreement.application, action="report_changes_requested")
+    assert "Due date moved" not in log.comment
