@@ -22,13 +22,15 @@ import os
 import random
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 from decimal import Decimal
 
+from benchmarks.common import django_on_postgres, throwaway_database
+
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
 BENCH_DB = "iw_bench_review"
 
 WORDS = (
@@ -195,29 +197,10 @@ def measure(run) -> dict:
 
 
 def main() -> int:
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from django.conf import settings
-
-    if not settings.USING_POSTGRES:
-        print(
-            "The grants review benchmark needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name "
-            f"(a throwaway database named {BENCH_DB} is created and dropped on that server). SQLite is not measured.",
-            file=sys.stderr,
-        )
+    if not django_on_postgres(BENCH_DB, "The grants review benchmark"):
         return 2
 
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    setup_test_environment()
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = BENCH_DB
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database(BENCH_DB):
         started = time.perf_counter()
         call = build_data(APPLICATIONS)
         print(
@@ -239,7 +222,4 @@ def main() -> int:
             print(
                 f"  {label:<62}{r['median']:>10.0f}{r['peak']:>10.1f}{r['rss']:>11.0f}{r['queries']:>8}  {r['result']}"
             )
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-        teardown_test_environment()
     return 0

@@ -15,13 +15,15 @@ Environment: ``DATABASE_URL`` must point at PostgreSQL (the server is used; the 
 import gc
 import os
 import statistics
-import sys
 import time
 from decimal import Decimal
+
+from benchmarks.common import django_on_postgres, throwaway_database
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "5000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 WARMUP = 3
+
 BENCH_DB = "iw_bench"
 
 
@@ -135,33 +137,12 @@ def measure(client, url: str) -> dict:
 
 
 def main() -> int:
-    import warnings
-
-    import django
-
-    # The test settings expect collected static files; the admin pages render without them.
-    warnings.filterwarnings("ignore", message="No directory at")
-
-    django.setup()
-    from django.conf import settings
-
-    if not settings.USING_POSTGRES:
-        print(
-            "The grants staff-list benchmark needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name "
-            "(a throwaway database named iw_bench is created and dropped on that server). SQLite is not measured.",
-            file=sys.stderr,
-        )
+    if not django_on_postgres(BENCH_DB, "The grants staff-list benchmark"):
         return 2
-
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment, teardown_test_environment
     from django.urls import reverse
 
-    setup_test_environment()
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = BENCH_DB
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database(BENCH_DB):
         started = time.perf_counter()
         user, calls = build_data(APPLICATIONS)
         print(f"Built {APPLICATIONS} applications in {time.perf_counter() - started:.1f} s (database {BENCH_DB}).")
@@ -188,7 +169,4 @@ def main() -> int:
             print(
                 f"  {label:<26}{result['median']:>9.1f}{result['p95']:>9.1f}{result['queries']:>9}{result['rows']:>7}"
             )
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-        teardown_test_environment()
     return 0
