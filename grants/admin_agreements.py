@@ -320,7 +320,9 @@ class _AgreementFormView(PermissionCheckedMixin, StaffPageMixin, View):
         return redirect(self.back_url())
 
     def act(self, form) -> str:
-        raise NotImplementedError
+        """Do the view's step with the valid ``form``; return the success message. Each subclass defines it (this
+        base class is never routed); :class:`ApplicationError` from a service shows on the form."""
+        raise NotImplementedError(f"{type(self).__name__} must define act()")
 
 
 class CreateAgreementView(_AgreementFormView):

@@ -176,11 +176,9 @@ def can_manage_agreements(user) -> bool:
 
 def can_view_report(user, requirement) -> bool:
     """A :class:`~grants.models.ReportingRequirement` and its report, history and files: active staff, and members
-    (any role) of the grantee organisation of its agreement. Same rule as
-    :meth:`~grants.models.GrantAgreementQuerySet.visible_to`."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    return user.is_staff or is_organisation_member(user, requirement.agreement.organisation_id)
+    (any role) of the grantee organisation of its agreement: whoever may view the agreement
+    (:func:`can_view_agreement`)."""
+    return can_view_agreement(user, requirement.agreement)
 
 
 def can_edit_report(user, requirement) -> bool:

@@ -67,7 +67,8 @@ from grants.models import (
 )
 from grants.models.calls import default_payment_schedule
 from grants.services.common import lock_application, log_activity
-from grants.services.errors import ApplicationError, ApplicationPermissionError
+from grants.services.common import require_staff as common_require_staff
+from grants.services.errors import ApplicationError
 from portal.sanitize import clean_plain_text
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,7 @@ CONDITIONS = {
 
 def require_staff(user) -> None:
     """Raise :class:`ApplicationPermissionError` unless ``user`` is signed in, active and staff."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
-        raise ApplicationPermissionError(_("Only programme staff may manage grant agreements."), code="forbidden")
+    common_require_staff(user, _("Only programme staff may manage grant agreements."))
 
 
 def _clean_reason(reason) -> str:

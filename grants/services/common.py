@@ -1,10 +1,19 @@
-"""Pieces every grants service shares: locking an application row and writing its activity log."""
+"""Pieces every grants service shares: the staff check, locking an application row and writing its activity log."""
 
 from django.utils.translation import gettext as _
 
 from grants.models import ActivityLog, Application
 
-from .errors import ApplicationError
+from .errors import ApplicationError, ApplicationPermissionError
+
+
+def require_staff(user, message: str) -> None:
+    """Raise :class:`ApplicationPermissionError` (``code="forbidden"``, ``message`` in the active language) unless
+    ``user`` is signed in, active and staff (:func:`grants.permissions.is_active_staff`)."""
+    from grants.permissions import is_active_staff
+
+    if not is_active_staff(user):
+        raise ApplicationPermissionError(message, code="forbidden")
 
 
 def lock_application(application_id: int) -> Application:

@@ -47,7 +47,7 @@ from django.utils.translation import gettext as _
 
 from grants.formatting import format_eur
 from grants.models import Application, ApplicationStatus, Decision, DecisionOutcome
-from grants.services.common import lock_application
+from grants.services.common import lock_application, require_staff
 from grants.services.errors import ApplicationError, ApplicationPermissionError
 from grants.services.submission import _lead_members, receipt_context
 from grants.services.workflow import MAX_COMMENT_LENGTH, apply_transition
@@ -75,8 +75,7 @@ CENT = Decimal("0.01")
 
 
 def _require_staff(user) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
-        raise ApplicationPermissionError(_("Only programme staff may record decisions."), code="forbidden")
+    require_staff(user, _("Only programme staff may record decisions."))
 
 
 def outcomes_for(status: str) -> list[str]:

@@ -24,6 +24,7 @@ from grants.models import (
 )
 
 from .common import lock_application
+from .common import require_staff as common_require_staff
 from .errors import ApplicationError, ApplicationPermissionError
 
 ZERO = Decimal("0.00")
@@ -119,13 +120,9 @@ def final_due_day(agreement: GrantAgreement) -> datetime.date:
 # --- permissions -----------------------------------------------------------------------------------------------------
 
 
-def is_staff(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
-
-
 def require_staff(user) -> None:
-    if not is_staff(user):
-        raise ApplicationPermissionError(_("Only programme staff may do this."), code="forbidden")
+    """Refuse (:class:`ApplicationPermissionError`) anyone but active staff."""
+    common_require_staff(user, _("Only programme staff may do this."))
 
 
 def require_member(user, agreement: GrantAgreement) -> None:

@@ -47,7 +47,7 @@ from grants.models import (
     ReviewAssignmentStatus,
 )
 from grants.models.reviews import CURRENT_ASSIGNMENT_STATUSES
-from grants.services.common import lock_application, log_activity
+from grants.services.common import lock_application, log_activity, require_staff
 from grants.services.errors import ApplicationError, ApplicationPermissionError
 from grants.services.workflow import apply_transition
 from portal.accounts.roles import REVIEWERS_GROUP, is_reviewer
@@ -70,8 +70,7 @@ class _ReviewerLinks:
 
 
 def _require_staff(user) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
-        raise ApplicationPermissionError(_("Only programme staff may assign reviewers."), code="forbidden")
+    require_staff(user, _("Only programme staff may assign reviewers."))
 
 
 def _reviewer_name(reviewer) -> str:

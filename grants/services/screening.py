@@ -32,8 +32,8 @@ from grants.models import (
     EligibilityCheckItem,
     ScreeningOutcome,
 )
-from grants.services.common import lock_application
-from grants.services.errors import ApplicationError, ApplicationPermissionError
+from grants.services.common import lock_application, require_staff
+from grants.services.errors import ApplicationError
 from grants.services.submission import (
     _amount_problems,
     _document_problems,
@@ -212,8 +212,7 @@ def record_screening(
     application). A replay (the application already screened) returns the stored check; nothing else is written.
     """
     now = now if now is not None else timezone.now()
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
-        raise ApplicationPermissionError(_("Only staff may screen applications."), code="forbidden")
+    require_staff(user, _("Only staff may screen applications."))
     comment = clean_plain_text(comment or "")[:MAX_COMMENT_LENGTH].strip()
     with transaction.atomic():
         application = lock_application(application_id)
