@@ -37,3 +37,120 @@ def can_invite_to_organisation(user, organisation: Organisation) -> bool:
 def can_verify_organisation(user, organisation: Organisation) -> bool:
     """Programme staff only."""
     return user.is_authenticated and user.is_staff
+
+
+# --- Communities (RCP and DAGs) --------------------------------------------------------------------------------
+#
+# Access comes only from active memberships (``Membership.objects.community_ids_for``): programme staff have no
+# workspace access by being staff (they manage communities, memberships and invitations in the Wagtail admin).
+# The result is cached on the user object for one request; the next request reads the database again, so removing
+# a member ends their access at once (issue 6 item 3).
+
+
+def community_ids(user) -> set[int]:
+    """IDs of the communities whose workspace ``user`` may enter (cached on ``user`` for the request)."""
+    from .models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_community_ids_cache", None)
+    if cached is None:
+        cached = Membership.objects.community_ids_for(user)
+        user._community_ids_cache = cached
+    return cached
+
+
+def role_in(user, community) -> str | None:
+    """``user``'s role in ``community`` (a ``MemberRole`` value), ``"member"`` for DAG members in the RCP, or None.
+
+    An explicit active membership wins (an RCP coordinator is a coordinator); one query per call.
+    """
+    from .models import MemberRole, Membership
+
+    if community.pk not in community_ids(user):
+        return None
+    role = Membership.objects.active().filter(user=user, community=community).values_list("role", flat=True).first()
+    return role or MemberRole.MEMBER
+
+
+def is_member(user, community) -> bool:
+    """True when ``user`` may enter ``community``'s workspace (any role)."""
+    return community.pk in community_ids(user)
+
+
+def is_coordinator(user, community) -> bool:
+    """True when ``user`` has an active coordinator membership of ``community``."""
+    from .models import MemberRole
+
+    return role_in(user, community) == MemberRole.COORDINATOR
+
+
+def is_rcp_coordinator(user) -> bool:
+    """True when ``user`` coordinates the Regional Community of Practice."""
+    from .models import MemberRole, Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.active().filter(user=user, community__kind="rcp", role=MemberRole.COORDINATOR).exists()
+
+
+def can_view_workspace(user, community) -> bool:
+    """Members (any role) of the community; for the RCP also every active DAG member."""
+    return is_member(user, community)
+
+
+def can_take_part(user, community) -> bool:
+    """Start threads, reply and comment: every member, observers included."""
+    return is_member(user, community)
+
+
+def can_share_documents(user, community) -> bool:
+    """Upload to the library: coordinators and members, not observers."""
+    from .models import MemberRole
+
+    return role_in(user, community) in (MemberRole.COORDINATOR, MemberRole.MEMBER)
+
+
+def can_coordinate(user, community) -> bool:
+    """Coordinators: invite, approve requests, remove members, announce, close threads, open consultations,
+    record decisions, see flagged posts."""
+    return is_coordinator(user, community)
+
+
+def can_vote(user, consultation) -> bool:
+    """Coordinators and members (not observers) of the consultation's community, while it is open."""
+    from .models import MemberRole
+
+    if not consultation.is_open():
+        return False
+    return role_in(user, consultation.community) in (MemberRole.COORDINATOR, MemberRole.MEMBER)
+
+
+def can_view_results(user, consultation) -> bool:
+    """Members of the consultation's community, once it has closed."""
+    return consultation.is_closed() and is_member(user, consultation.community)
+
+
+def can_view_document(user, document) -> bool:
+    """Public documents: everyone. Others: members of the document's community, or — for a document of a
+    bilateral exchange — whoever may view that exchange."""
+    from .models import Visibility
+
+    if document.visibility == Visibility.PUBLIC:
+        return True
+    if is_member(user, document.community):
+        return True
+    return document.exchange_id is not None and can_view_exchange(user, document.exchange)
+
+
+def can_view_exchange(user, exchange) -> bool:
+    """Members of the host or the visiting DAG, and the RCP's coordinators."""
+    ids = community_ids(user)
+    return exchange.host_id in ids or exchange.visiting_id in ids or is_rcp_coordinator(user)
+
+
+def can_request_to_join(user, community) -> bool:
+    """Signed-in people who are not members yet, when the community accepts requests."""
+    return (
+        getattr(user, "is_authenticated", False) and community.accepts_join_requests and not is_member(user, community)
+    )

@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import permissions, services
-from .forms import InvitationForm, MemberRoleForm, OrganisationForm
-from .models import Organisation, OrganisationInvitation, OrganisationMembership
+from .. import permissions, services
+from ..forms import InvitationForm, MemberRoleForm, OrganisationForm
+from ..models import Organisation, OrganisationInvitation, OrganisationMembership
 
 
 def _visible_organisation(request, pk: int) -> Organisation:

@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from portal.accounts.canonical import canonical_email
 from portal.notifications import notify
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     Organisation,
     OrganisationInvitation,
     OrganisationMembership,
-    _default_expiry,
 )
+from ..models.organisations import _default_expiry
 
 Role = OrganisationMembership.Role
 

@@ -1,6 +1,6 @@
 """Organisations (CSOs that apply for sub-grants or partner in projects) and who belongs to them.
 
-Issue 6 adds the communities (RCP and DAGs) here as well. Imports run ``community → portal`` only.
+Imports run ``community → portal`` only.
 """
 
 import secrets
