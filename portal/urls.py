@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("styleguide/", styleguide, name="styleguide"),
     path("search/", cms_views.search, name="search"),
     path("organisations/", include("community.urls")),
+    path("workspace/", include("community.workspace_urls")),
     path("grants/", include("grants.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

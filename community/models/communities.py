@@ -171,6 +171,15 @@ class MembershipQuerySet(models.QuerySet):
             ids.update(Community.objects.rcp().values_list("pk", flat=True))
         return ids
 
+    def user_ids_of(self, community) -> set[int]:
+        """IDs of the users who may enter ``community``'s workspace today (for the RCP: every active DAG member too)."""
+        rows = self.active()
+        if community.kind == CommunityKind.RCP:
+            rows = rows.filter(Q(community=community) | Q(community__kind=CommunityKind.DAG))
+        else:
+            rows = rows.filter(community=community)
+        return set(rows.values_list("user_id", flat=True))
+
     def listed_publicly(self):
         """Active memberships whose member consented to show their name on the public roster."""
         return self.active().filter(consent_public_name=True)
