@@ -210,7 +210,7 @@ class AgreementInspectView(InspectView):
         )
 
     def get_context_data(self, **kwargs):
-        from .services.agreements import amendment_history
+        from .services.amendments import amendment_history
         from .services.closeout import tranche_is_due
         from .services.payments import payment_summary
 
@@ -454,7 +454,7 @@ class AmendAgreementView(_AgreementFormView):
         return {"lines": list(self.agreement.budget_lines.all())}
 
     def act(self, form):
-        from .services.agreements import record_amendment
+        from .services.amendments import record_amendment
 
         data = form.cleaned_data
         extension = data["kind"] == AmendmentKind.NO_COST_EXTENSION

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from grants.formatting import format_eur
 from grants.models import GrantAgreement, ReportStatus, Tranche, TrancheCondition
-from grants.services.agreements import require_staff
+from grants.services.agreement_common import require_staff
 from grants.services.closeout import PAYABLE_STATUSES, maybe_complete, tranche_is_due
 from grants.services.common import lock_application, log_activity
 from grants.services.errors import ApplicationError

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from grants.formatting import call_country_code, format_in_zone
 from grants.models import GrantAgreement, Tranche
 from grants.permissions import can_view_agreement
-from grants.services.agreements import amendment_history
+from grants.services.amendments import amendment_history
 from grants.services.closeout import tranche_is_due
 from grants.services.payments import payment_summary
 
