@@ -22,6 +22,9 @@ Creation (:func:`create_agreement`) from the application's latest award:
   matching reporting requirement when the agreement is signed (tranche *n* is item *n* of the frozen schedule).
 - One agreement per application: calling again returns the existing one and writes nothing.
 
+Before it is sent, staff may correct the draft's project period and partners (:func:`update_draft_agreement`);
+from "sent for signature" on that is refused, and after signature the way is an amendment.
+
 Signature (:func:`sign_agreement`) stores the signed PDF (checked by content with
 :func:`grants.files.inspect_upload`; anything but a PDF is refused) on the private storage, makes the reporting
 schedule with :func:`grants.services.reporting.create_schedule` when that service is installed, and links each
@@ -49,6 +52,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.models import Organisation
 from grants.agreement_workflow import STAFF, SYSTEM, check_transition
 from grants.files import inspect_upload
 from grants.formatting import format_date, format_eur
@@ -205,6 +209,100 @@ def create_agreement(
         )
         log_activity(application, user, "agreement_created", comment=f"{agreement.reference}: {format_eur(amount)}")
     return agreement
+
+
+# --- changing a draft ----------------------------------------------------------------------------------------------
+
+
+def update_draft_agreement(
+    agreement_id: int,
+    *,
+    user,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    partner_ids,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Change the project period and the partners of the draft agreement ``agreement_id`` before it is sent.
+
+    ``start_date``/``end_date``: dates or ISO strings, end not before start. ``partner_ids``: ids of the partner
+    organisations (any iterable; duplicates ignored; the grantee itself is refused). Amount, budget and tranches
+    stay as awarded.
+
+    Returns the changes made, ``{"start_date": (old, new), "end_date": (old, new), "partners": (old names, new
+    names)}`` with only the keys that changed; ``{}`` when nothing changed (nothing is written then). Logs
+    ``agreement_edited`` with the changes, dates written as people read them.
+
+    Errors: ``forbidden``; ``not_found``; ``dates``; ``partners`` (an unknown organisation, or the grantee);
+    ``status``: the agreement is no longer a draft (once sent, its terms are the ones the grantee signs; after
+    signature, changes are amendments: :func:`grants.services.amendments.record_amendment`).
+    """
+    require_staff(user)
+    start = as_date(start_date, _("Give the start date."))
+    end = as_date(end_date, _("Give the end date."))
+    if end < start:
+        raise ApplicationError(_("The end date cannot be before the start date."), code="dates")
+    wanted = set()
+    for value in partner_ids or ():
+        try:
+            wanted.add(int(getattr(value, "pk", value)))
+        except (TypeError, ValueError):
+            raise ApplicationError(_("A partner is not an organisation of the directory."), code="partners") from None
+    with transaction.atomic():
+        agreement = locked_agreement(agreement_id)
+        if agreement.status != AgreementStatus.DRAFT:
+            raise ApplicationError(
+                _(
+                    "Only a draft agreement can be changed. This one is “%(status)s”: after signature, record an "
+                    "amendment instead."
+                )
+                % {"status": agreement.get_status_display()},
+                code="status",
+            )
+        partners = {organisation.pk: organisation for organisation in Organisation.objects.filter(pk__in=wanted)}
+        if len(partners) != len(wanted) or agreement.organisation_id in partners:
+            raise ApplicationError(
+                _("Partners are other organisations of the directory than the grantee."), code="partners"
+            )
+        changes = {}
+        if start != agreement.start_date:
+            changes["start_date"] = (agreement.start_date, start)
+        if end != agreement.end_date:
+            changes["end_date"] = (agreement.end_date, end)
+        current = {organisation.pk: organisation for organisation in agreement.partners.all()}
+        if set(current) != set(partners):
+            changes["partners"] = (
+                sorted(organisation.legal_name for organisation in current.values()),
+                sorted(organisation.legal_name for organisation in partners.values()),
+            )
+        if not changes:
+            return {}
+        agreement.start_date, agreement.end_date = start, end
+        agreement.save(update_fields=["start_date", "end_date", "updated_at"])
+        if "partners" in changes:
+            agreement.partners.set(list(partners))
+        log_activity(agreement.application, user, "agreement_edited", comment=_describe_changes(agreement, changes))
+    return changes
+
+
+def _describe_changes(agreement: GrantAgreement, changes: dict) -> str:
+    """The activity-log comment of :func:`update_draft_agreement`: "GA-…: project period 1 March 2026 – 31 October
+    2026 → …; partners: A; B → A" (only what changed)."""
+    parts = []
+    if "start_date" in changes or "end_date" in changes:
+        old_start, new_start = changes.get("start_date", (agreement.start_date, agreement.start_date))
+        old_end, new_end = changes.get("end_date", (agreement.end_date, agreement.end_date))
+        parts.append(
+            _("project period %(old)s → %(new)s")
+            % {
+                "old": f"{format_date(old_start)} – {format_date(old_end)}",
+                "new": f"{format_date(new_start)} – {format_date(new_end)}",
+            }
+        )
+    if "partners" in changes:
+        old, new = changes["partners"]
+        parts.append(_("partners: %(old)s → %(new)s") % {"old": "; ".join(old) or "—", "new": "; ".join(new) or "—"})
+    return f"{agreement.reference}: " + "; ".join(parts)
 
 
 # --- status changes ------------------------------------------------------------------------------------------------
@@ -437,4 +535,5 @@ __all__ = [
     "sign_agreement",
     "split_tranches",
     "terminate_agreement",
+    "update_draft_agreement",
 ]
