@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from grants.models import ActivityLog, AgreementStatus
+from grants.models import ActivityLog
 from grants.services.agreements import terminate_agreement, update_draft_agreement
 from grants.services.errors import ApplicationError, ApplicationPermissionError
 from tests.community.factories import OrganisationFactory, member_of
