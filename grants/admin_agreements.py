@@ -50,7 +50,7 @@ from .admin_agreement_forms import (
 )
 from .admin_header import StaffPageMixin, application_breadcrumbs
 from .agreement_workflow import allowed_agreement_targets
-from .formatting import call_country_code, format_eur, format_in_zone, format_percent
+from .formatting import call_country_code, format_date, format_eur, format_in_zone, format_percent
 from .models import (
     ActivityLog,
     AgreementStatus,
@@ -107,6 +107,14 @@ def _amount(agreement) -> str:
 
 def _call(agreement) -> str:
     return str(agreement.application.call)
+
+
+def _start(agreement) -> str:
+    return format_date(agreement.start_date)
+
+
+def _end(agreement) -> str:
+    return format_date(agreement.end_date)
 
 
 # --- views ---------------------------------------------------------------------------------------------------------
@@ -514,8 +522,8 @@ class AgreementViewSet(ModelViewSet):
         Column("call", label=_("Call"), accessor=_call, sort_key="application__call__title"),
         "status",
         Column("amount_eur", label=_("Amount"), accessor=_amount, sort_key="amount_eur"),
-        "start_date",
-        "end_date",
+        Column("start_date", label=_("Start date"), accessor=_start, sort_key="start_date"),
+        Column("end_date", label=_("End date"), accessor=_end, sort_key="end_date"),
     ]
     search_fields = ["reference", "organisation__legal_name", "organisation__local_name", "application__title"]
     search_backend_name = None
