@@ -54,6 +54,10 @@ class ReportNarrativeForm(forms.Form):
         required=False,
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea,
+        help_text=gettext_lazy(
+            "In the final report, a summary of this text is published on the public “Grants awarded” page once the "
+            "grant is completed: write about results, not about people."
+        ),
     )
     challenges = forms.CharField(
         label=gettext_lazy("Challenges"), required=False, max_length=MAX_TEXT_LENGTH, widget=forms.Textarea
