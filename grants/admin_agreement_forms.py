@@ -17,7 +17,7 @@ class CreateAgreementForm(forms.Form):
 
 
 class EditDraftForm(CreateAgreementForm):
-    """The project period and the partners of a draft agreement (any organisation of the directory but the
+    """The project period and the partners of a draft agreement (any organisation registered on the portal but the
     grantee, listed by legal name with the country)."""
 
     partners = forms.ModelMultipleChoiceField(

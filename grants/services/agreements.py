@@ -247,7 +247,9 @@ def update_draft_agreement(
         try:
             wanted.add(int(getattr(value, "pk", value)))
         except (TypeError, ValueError):
-            raise ApplicationError(_("A partner is not an organisation of the directory."), code="partners") from None
+            raise ApplicationError(
+                _("A partner is not an organisation registered on the portal."), code="partners"
+            ) from None
     with transaction.atomic():
         agreement = locked_agreement(agreement_id)
         if agreement.status != AgreementStatus.DRAFT:
@@ -262,7 +264,7 @@ def update_draft_agreement(
         partners = {organisation.pk: organisation for organisation in Organisation.objects.filter(pk__in=wanted)}
         if len(partners) != len(wanted) or agreement.organisation_id in partners:
             raise ApplicationError(
-                _("Partners are other organisations of the directory than the grantee."), code="partners"
+                _("Partners are organisations registered on the portal, other than the grantee."), code="partners"
             )
         changes = {}
         if start != agreement.start_date:
