@@ -25,6 +25,8 @@ from .models import Visibility, document_language_choices
 
 #: Something that looks like an HTML tag, a comment or a doctype (``<p``, ``</``, ``<!``).
 _MARKUP = re.compile(r"<[A-Za-z/!]")
+#: A tag that lays out paragraphs or lines itself: text holding one is taken as HTML as it is.
+_BLOCK_MARKUP = re.compile(r"<(p|br|div|ul|ol|li|table|blockquote|h[1-6]|pre|hr)\b", re.IGNORECASE)
 
 #: Longest message or conclusion accepted, in characters (about 20 pages of text).
 MAX_MESSAGE_LENGTH = 50_000
@@ -36,7 +38,9 @@ def new_token() -> str:
 
 
 class RichTextArea(SanitizedHTMLField):
-    """A textarea for a message: plain text keeps its paragraphs (``linebreaks``), HTML is kept when allowed.
+    """A textarea for a message: typed line breaks and empty lines become ``<br>`` and paragraphs (Django's
+    ``linebreaks``; plain text is escaped first) unless the text lays out its own paragraphs with HTML; allowed
+    HTML (bold, italic, lists, links…) is kept.
 
     The cleaned value is :func:`portal.sanitize.clean_html` output (scripts, styles and event handlers gone).
     """
@@ -53,8 +57,8 @@ class RichTextArea(SanitizedHTMLField):
 
     def to_python(self, value):
         value = forms.CharField.to_python(self, value)
-        if value and not _MARKUP.search(value):
-            value = linebreaks(value, autoescape=True)
+        if value and not _BLOCK_MARKUP.search(value):
+            value = linebreaks(value, autoescape=not _MARKUP.search(value))
         return super().to_python(value)
 
 
