@@ -301,11 +301,12 @@ def flag_post(*, user, post: Post, reason: str) -> PostFlag:
                 flag = PostFlag.objects.create(post=locked, flagged_by=user, reason=reason)
         except IntegrityError:
             raise already from None
-        _notify_coordinators_of_flag(community, post)
+        _notify_coordinators_of_flag(community, post, flag)
     return flag
 
 
-def _notify_coordinators_of_flag(community: Community, post: Post) -> None:
+def _notify_coordinators_of_flag(community: Community, post: Post, flag: PostFlag) -> None:
+    """Mail the community's active coordinators that ``post`` was reported (one mail per report)."""
     coordinators = [
         membership.user
         for membership in Membership.objects.active()
@@ -324,7 +325,7 @@ def _notify_coordinators_of_flag(community: Community, post: Post) -> None:
             "thread_title": thread.title,
             "thread_url": base_url + reverse("workspace:thread_detail", args=[community.slug, thread.pk]),
         },
-        dedupe_key=f"community-post-flagged-{post.pk}",
+        dedupe_key=f"community-post-flag-{flag.pk}",
     )
 
 
