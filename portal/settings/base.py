@@ -299,6 +299,8 @@ FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=10 * 1024 * 102
 # of one application's files.
 GRANTS_ATTACHMENT_MAX_BYTES = env.int("GRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 GRANTS_APPLICATION_MAX_TOTAL_BYTES = env.int("GRANTS_APPLICATION_MAX_TOTAL_BYTES", default=40 * 1024 * 1024)
+# Community documents (community.services.workspace.share_document, checked by portal.files), in bytes per file.
+COMMUNITY_DOCUMENT_MAX_BYTES = env.int("COMMUNITY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail ---------------------------------------------------------------------------------------------------
