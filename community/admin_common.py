@@ -124,4 +124,6 @@ class ServiceSaveMixin:
         except ValidationError as error:
             for text in error.messages:
                 form.add_error(None, text)
+            self.produced_error_code = "invalid"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)

@@ -127,7 +127,7 @@ def _send_invitation(invitation: CommunityInvitation, community: Community, invi
             "expires_at": invitation.expires_at,
         },
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        dedupe_key=f"community-invitation-{invitation.pk}-{int(invitation.expires_at.timestamp())}",
+        dedupe_key=f"community-invitation-{invitation.pk}-{invitation.expires_at.isoformat()}",
     )
 
 
