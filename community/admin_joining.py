@@ -113,8 +113,6 @@ class InvitationForm(forms.ModelForm):
 class InvitationCreateView(ServiceSaveMixin, CreateView):
     """Sends the invitation through the service (mail included) instead of saving the form."""
 
-    success_message = _("An invitation has been sent to %(object)s.")
-
     def save_instance(self):
         data = self.form.cleaned_data
         return services.invite(data.pop("community"), by=self.request.user, **data)

@@ -372,6 +372,7 @@ def invitation_accept(request, token: str):
         error=error,
         already_accepted=error is None and invitation.accepted_by_id == request.user.pk,
         workspace_url=_workspace_home(community),
+        home_url=reverse("wagtail_serve", args=[""]),
     )
     status = 400 if error and request.method == "POST" else 200
     return _private(render(request, "community/memberships/invitation_accept.html", context, status=status))

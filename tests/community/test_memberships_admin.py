@@ -21,7 +21,12 @@ from tests.portal.factories import CountryFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 MODELS = ["community", "membership", "communityinvitation", "joinrequest"]
-INDEXES = ["communities:index", "community_memberships:index", "community_invitations:index", "community_join_requests:index"]
+INDEXES = [
+    "communities:index",
+    "community_memberships:index",
+    "community_invitations:index",
+    "community_join_requests:index",
+]
 
 
 def _grant_all(user):

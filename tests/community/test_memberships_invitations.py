@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from community.models import CommunityInvitation, JoinRequest, MemberRole, Membership, Sector
@@ -58,6 +58,15 @@ def test_coordinator_invites_and_the_mail_carries_the_accept_link_and_message(wo
     assert "We would value your research." in mail.body_text
     assert world["mk"].name in mail.subject
     assert ModelLogEntry.objects.filter(action="community.invitation.sent", object_id=str(invitation.pk)).exists()
+
+
+def test_the_invitation_is_written_in_the_inviters_language(world):
+    with translation.override("tr"):
+        _invite(world)
+
+    mail = OutboxMessage.objects.get(template="community_invitation")
+    assert mail.language == "tr"
+    assert "topluluğuna katılma daveti" in mail.subject and "Daveti kabul edin" in mail.body_text
 
 
 def test_reinviting_a_pending_address_refreshes_the_invitation_instead_of_duplicating_it(world):

@@ -96,7 +96,10 @@ def _manage_actions(world):
     slug = world["mk"].slug
     member = Membership.objects.get(user=world["member"])
     return [
-        (reverse("workspace:manage_invite", args=[slug]), {"email": "x@example.org", "role": "member", "sector": "media"}),
+        (
+            reverse("workspace:manage_invite", args=[slug]),
+            {"email": "x@example.org", "role": "member", "sector": "media"},
+        ),
         (reverse("workspace:manage_invitation_revoke", args=[slug, world["invitation"].pk]), {}),
         (reverse("workspace:manage_request", args=[slug, world["request"].pk]), {"decision": "approve"}),
         (reverse("workspace:manage_member_role", args=[slug, member.pk]), {"role": "observer"}),
@@ -192,7 +195,7 @@ def _count_manage_queries(client, community) -> tuple[int, str]:
 
 
 def test_manage_page_query_count_is_the_same_for_10_and_500_members(client, world):
-    for n in range(3):
+    for _ in range(3):
         CommunityInvitationFactory(community=world["mk"], invited_by=world["coordinator"])
         JoinRequestFactory(community=world["mk"])
     client.force_login(world["coordinator"])

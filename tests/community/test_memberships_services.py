@@ -115,6 +115,7 @@ def test_approving_starts_a_membership_and_mails_the_requester_in_their_language
     mail = OutboxMessage.objects.get(template="community_join_decision")
     assert mail.recipient == person.email and mail.language == "sq"
     assert "Welcome aboard." in mail.body_text
+    assert "u miratua" in mail.body_text  # "has been approved", in Albanian
 
 
 def test_declining_mails_the_message_and_makes_no_membership(world):

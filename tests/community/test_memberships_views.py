@@ -65,7 +65,12 @@ def test_invited_person_without_an_account_signs_up_and_comes_back_to_accept(cli
     assert f'value="{accept_url}"' in signup_page
     client.post(
         reverse("account_signup"),
-        {"email": "vesna.stojanovska@example.mk", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": accept_url},
+        {
+            "email": "vesna.stojanovska@example.mk",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "next": accept_url,
+        },
     )
     link = re.search(r"https?://[^/\s]+(/\S*/confirm-email/[^/\s]+/)", mail.outbox[-1].body).group(1)
     response = client.post(link)
