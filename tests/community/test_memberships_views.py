@@ -245,6 +245,7 @@ def test_manage_page_lists_members_invitations_requests_and_former_members(clien
     html = response.content.decode()
 
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "Your role: Coordinator" in html
     assert world["member"].email in html and world["observer"].email in html
     assert "pending@example.org" in html and invitation.token not in html
     assert "Procurement data." in html
