@@ -3,7 +3,7 @@ language prefix in portal/urls.py; namespace ``workspace``). Public community pa
 
 from django.urls import path
 
-from .views import directory, discussions, documents, workspace
+from .views import directory, discussions, documents, memberships, workspace
 
 app_name = "workspace"
 
@@ -24,4 +24,23 @@ urlpatterns = [
     path("<slug:slug>/posts/<int:pk>/report/", discussions.post_flag, name="post_flag"),
     path("<slug:slug>/reports/<int:pk>/resolve/", discussions.flag_resolve, name="flag_resolve"),
     path("<slug:slug>/announcements/", workspace.announcements, name="announcements"),
+]
+
+# --- Membership and joining (issue 6 item 3): invitations, requests to join, managing members, my membership ------
+urlpatterns += [
+    path("invitations/<str:token>/", memberships.invitation_accept, name="invitation_accept"),
+    path("<slug:slug>/join/", memberships.join, name="join"),
+    path("<slug:slug>/join/withdraw/", memberships.join_withdraw, name="join_withdraw"),
+    path("<slug:slug>/membership/", memberships.membership, name="membership"),
+    path("<slug:slug>/membership/leave/", memberships.membership_leave, name="membership_leave"),
+    path("<slug:slug>/manage/", memberships.manage, name="manage"),
+    path("<slug:slug>/manage/invite/", memberships.manage_invite, name="manage_invite"),
+    path(
+        "<slug:slug>/manage/invitations/<int:pk>/revoke/",
+        memberships.manage_invitation_revoke,
+        name="manage_invitation_revoke",
+    ),
+    path("<slug:slug>/manage/requests/<int:pk>/", memberships.manage_request, name="manage_request"),
+    path("<slug:slug>/manage/members/<int:pk>/role/", memberships.manage_member_role, name="manage_member_role"),
+    path("<slug:slug>/manage/members/<int:pk>/remove/", memberships.manage_member_remove, name="manage_member_remove"),
 ]

@@ -26,6 +26,7 @@ TABS = [
     ("consultations", "consultations", _("Consultations"), "all"),
     ("decisions", "decisions", _("Decision log"), "all"),
     ("exchanges", "exchanges", _("Exchanges"), "all"),
+    ("membership", "membership", _("My membership"), "all"),
     ("manage", "manage", _("Manage members"), "coordinator"),
 ]
 
