@@ -433,3 +433,22 @@ def test_decision_log_xlsx_keeps_a_formula_as_text(client, mk):
     cell = workbook.active.cell(row=2, column=2)
     assert cell.value == FORMULA
     assert cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("language", "results"),
+    [("bs", "Rezultati"), ("sq", "Rezultatet"), ("mk", "Резултати"), ("sr-latn", "Rezultati"), ("tr", "Sonuçlar")],
+)
+def test_closed_consultation_page_in_every_language(client, mk, language, results):
+    from django.utils import translation
+
+    consultation = closed_consultation(mk, method=Consultation.Method.RANKED)
+    cast(consultation, community_member(mk), "Public procurement", "Asset declarations")
+    login(client, community_member(mk, role=MemberRole.COORDINATOR))
+    with translation.override(language):
+        url = detail_url(consultation)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert results in page
+    assert "Europe/Skopje" in page
