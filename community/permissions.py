@@ -176,3 +176,42 @@ def can_manage_members(user, community) -> bool:
 def can_edit_own_membership(user, membership) -> bool:
     """Change consent, sector, organisation, position and expertise, or leave: the member, while it is active."""
     return getattr(user, "is_authenticated", False) and membership.user_id == user.pk and membership.is_active()
+
+
+# --- Consultations, the decision log and bilateral exchanges (issue 6 items 5 and 6) ----------------------------
+
+
+def can_open_consultation(user, community) -> bool:
+    """The community's coordinators."""
+    return can_coordinate(user, community)
+
+
+def can_comment_on_consultation(user, consultation) -> bool:
+    """Members of the consultation's community, observers included, until it closes."""
+    return not consultation.is_closed() and can_take_part(user, consultation.community)
+
+
+def can_view_decisions(user, community) -> bool:
+    """Every member of the community (read and export the decision log)."""
+    return is_member(user, community)
+
+
+def can_record_decision(user, community) -> bool:
+    """The community's coordinators."""
+    return can_coordinate(user, community)
+
+
+def can_arrange_exchange(user, host, visiting) -> bool:
+    """Create an exchange between the DAGs ``host`` and ``visiting``: their coordinators, and the RCP's."""
+    return is_coordinator(user, host) or is_coordinator(user, visiting) or is_rcp_coordinator(user)
+
+
+def can_create_exchange_in(user, community) -> bool:
+    """Show "arrange an exchange" in ``community``'s workspace: a DAG's coordinators in their DAG, the RCP's
+    coordinators in the RCP."""
+    return is_coordinator(user, community)
+
+
+def can_edit_exchange(user, exchange) -> bool:
+    """Details, agenda, participants and visit report: coordinators of the host or visiting DAG, and the RCP's."""
+    return can_arrange_exchange(user, exchange.host, exchange.visiting)

@@ -3,7 +3,7 @@ language prefix in portal/urls.py; namespace ``workspace``). Public community pa
 
 from django.urls import path
 
-from .views import directory, discussions, documents, memberships, workspace
+from .views import consultations, directory, discussions, documents, exchanges, memberships, workspace
 
 app_name = "workspace"
 
@@ -43,4 +43,31 @@ urlpatterns += [
     path("<slug:slug>/manage/requests/<int:pk>/", memberships.manage_request, name="manage_request"),
     path("<slug:slug>/manage/members/<int:pk>/role/", memberships.manage_member_role, name="manage_member_role"),
     path("<slug:slug>/manage/members/<int:pk>/remove/", memberships.manage_member_remove, name="manage_member_remove"),
+]
+
+# --- Consultations and the decision log (community.views.consultations) -----------------------------------------
+urlpatterns += [
+    path("<slug:slug>/consultations/", consultations.consultation_list, name="consultations"),
+    path("<slug:slug>/consultations/new/", consultations.consultation_new, name="consultation_new"),
+    path("<slug:slug>/consultations/<int:pk>/", consultations.consultation_detail, name="consultation_detail"),
+    path("<slug:slug>/decisions/", consultations.decision_log, name="decisions"),
+    path("<slug:slug>/decisions/export/", consultations.decisions_export, name="decisions_export"),
+]
+
+# --- Bilateral exchanges (community.views.exchanges) ------------------------------------------------------------
+urlpatterns += [
+    path("<slug:slug>/exchanges/", exchanges.exchange_list, name="exchanges"),
+    path("<slug:slug>/exchanges/new/", exchanges.exchange_new, name="exchange_new"),
+    path("<slug:slug>/exchanges/<int:pk>/", exchanges.exchange_detail, name="exchange_detail"),
+    path("<slug:slug>/exchanges/<int:pk>/edit/", exchanges.exchange_edit, name="exchange_edit"),
+    path(
+        "<slug:slug>/exchanges/<int:pk>/participants/",
+        exchanges.exchange_participant_add,
+        name="exchange_participant_add",
+    ),
+    path(
+        "<slug:slug>/exchanges/<int:pk>/participants/<int:participant_pk>/remove/",
+        exchanges.exchange_participant_remove,
+        name="exchange_participant_remove",
+    ),
 ]
