@@ -121,7 +121,7 @@ def record_activity(kind: str, item, actor) -> list[Notification]:
         )
         immediate = list(
             get_user_model().objects.filter(
-                pk__in=recipients, community_notification_preference__frequency=Frequency.IMMEDIATE
+                pk__in=recipients, is_active=True, community_notification_preference__frequency=Frequency.IMMEDIATE
             )
         )
         if immediate:

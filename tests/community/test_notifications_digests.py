@@ -17,12 +17,13 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from community.models import DigestRun, Frequency, Notification
+from community.notifications import record_activity
 from community.services import digests
 from community.services.notification_settings import set_frequency
 from community.tasks import send_daily_digests, send_weekly_digests
 from portal.notifications.models import OutboxMessage
 from tests.community.community_factories import RCPFactory, community_member, dag
-from tests.community.notification_factories import end_membership, new_item, prefer
+from tests.community.notification_factories import DocumentFactory, ExchangeFactory, end_membership, new_item, prefer
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -353,6 +354,44 @@ def test_a_planted_title_reaches_members_only(django_capture_on_commit_callbacks
             assert token not in text, message.recipient
     assert any(token in m.body_text for m in digests_to(member))
     assert OutboxMessage.objects.filter(recipient__in=[other_dag.email, immediate_other.email]).exists()
+
+
+def test_an_exchange_document_reaches_the_visiting_dag_while_its_members_belong():
+    with travel(at("2026-03-01", "09:00")):
+        mk, rs = dag("MK"), dag("RS")
+        host_poster, visitor, leaver = community_member(mk), community_member(rs), community_member(rs)
+        exchange = ExchangeFactory(host=mk, visiting=rs)
+    with travel(at("2026-03-09", "10:00")):
+        document = DocumentFactory(community=mk, exchange=exchange, title="item-visit-report")
+        record_activity(KIND.DOCUMENT, document, host_poster)
+    end_membership(leaver, rs, datetime.date(2026, 3, 9))
+    daily("2026-03-10")
+    [digest] = digests_to(visitor)
+    assert titles_in(digest) == {"item-visit-report"}
+    assert digests_to(leaver) == []
+
+
+# --- The preference service --------------------------------------------------------------------------------------
+
+
+def test_set_frequency_refuses_unknown_values(mk_pair):
+    _mk, _poster, reader = mk_pair
+    with pytest.raises(ValueError):
+        set_frequency(reader, "hourly")
+    assert digests.current_frequency(reader.pk) == Frequency.DAILY
+
+
+def test_leaving_no_emails_records_the_silent_window_and_nothing_else_does(mk_pair):
+    _mk, _poster, reader = mk_pair
+    with travel(at("2026-03-09", "08:00")):
+        set_frequency(reader, Frequency.WEEKLY)
+        set_frequency(reader, Frequency.WEEKLY)
+        set_frequency(reader, Frequency.NONE)
+    assert windows(reader) == []
+    with travel(at("2026-03-11", "15:30")):
+        set_frequency(reader, Frequency.IMMEDIATE)
+    assert windows(reader) == [(at("2026-03-09", "08:00"), at("2026-03-11", "15:30"), 0)]
+    assert DigestRun.objects.get(user=reader).frequency == Frequency.NONE
 
 
 # --- Content and schedule ----------------------------------------------------------------------------------------
