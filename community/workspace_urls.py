@@ -3,13 +3,23 @@ language prefix in portal/urls.py; namespace ``workspace``). Public community pa
 
 from django.urls import path
 
-from .views import consultations, directory, discussions, documents, exchanges, memberships, workspace
+from .views import consultations, directory, discussions, documents, exchanges, memberships, notifications, workspace
 
 app_name = "workspace"
 
 # Paths without a community slug (e.g. ``notifications/``, ``invitations/<token>/``) must come before
 # ``<slug:slug>/``, which would otherwise take their first segment for a community slug.
+# --- Notifications and email settings [D] (no community slug: they span all the user's communities). Keep this
+# block FIRST: a later "<slug:slug>/" pattern would otherwise swallow "notifications/" as a community slug
+# (tests/community/test_notifications_views.py checks that the paths resolve to these views). -----------------
 urlpatterns = [
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_mark_all_read, name="notifications_mark_all_read"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
+]
+
+urlpatterns += [
     # --- Workspace entry points, member directory, documents, discussions, announcements (helper B) ---
     path("", workspace.workspace_index, name="index"),
     path("<slug:slug>/", workspace.workspace_home, name="home"),

@@ -158,6 +158,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grants.tasks.send_report_reminders",
         "schedule": crontab(minute=0, hour=6),
     },
+    # Community digests (issue 6): each covers a closed UTC window (up to the last midnight, or Monday 00:00 for the
+    # weekly one); a second run mails nothing more.
+    "community-daily-digests": {
+        "task": "community.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "community-weekly-digests": {
+        "task": "community.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),  # Monday
+    },
 }
 
 # --- Notification outbox (portal.notifications) -----------------------------------------------------------------
