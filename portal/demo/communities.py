@@ -33,6 +33,7 @@ from . import communities_content as content
 from . import communities_data as data
 from . import communities_pages as pages
 from .blocks import stream
+from .builder import ensure_countries
 from .partners import CONSORTIUM
 from .users import DEMO_DOMAIN, ROLES
 
@@ -94,15 +95,28 @@ def ensure_host_partners(countries: dict) -> dict:
     return hosts
 
 
-def ensure_community_rows(countries: dict, hosts: dict) -> dict:
-    """The RCP and the five DAGs (found by slug; created with their facts); returns them by slug."""
+def find_communities(countries: dict) -> dict:
+    """The demo's communities that exist, by the keys of :data:`communities_data.COMMUNITIES`: the RCP by its kind,
+    each DAG by its country (so a community staff created under another slug is found, not duplicated)."""
     Community = _model("community.Community")
-    communities = {}
-    for slug, kind, code, name, short_name, host, zone, _language in data.COMMUNITIES:
-        community = Community.objects.filter(slug=slug).first()
-        if community is None:
-            community = Community.objects.create(
-                slug=slug,
+    found = {}
+    for key, kind, code, *_rest in data.COMMUNITIES:
+        rows = Community.objects.filter(kind=kind)
+        community = rows.first() if code is None else rows.filter(country=countries[code]).first()
+        if community is not None:
+            found[key] = community
+    return found
+
+
+def ensure_community_rows(countries: dict, hosts: dict) -> dict:
+    """The RCP and the five DAGs (existing ones are left as they are; missing ones are created with their facts);
+    returns them by key."""
+    Community = _model("community.Community")
+    communities = find_communities(countries)
+    for key, kind, code, name, short_name, host, zone, _language in data.COMMUNITIES:
+        if key not in communities:
+            communities[key] = Community.objects.create(
+                slug=key,
                 kind=kind,
                 country=countries[code] if code else None,
                 name=name,
@@ -110,7 +124,6 @@ def ensure_community_rows(countries: dict, hosts: dict) -> dict:
                 host_organisation=hosts[host],
                 timezone=zone,
             )
-        communities[slug] = community
     return communities
 
 
@@ -139,10 +152,11 @@ class PagesResult:
     updated: int = 0
 
 
-def _page_fields(slug: str, community) -> dict:
-    if slug == "rcp":
+def _page_fields(key: str, community) -> dict:
+    if key == "rcp":
         return pages.rcp_page()
-    return pages.dag_page(slug, community.host_organisation.legal_name)
+    host = community.host_organisation.legal_name if community.host_organisation else ""
+    return pages.dag_page(key, host)
 
 
 def ensure_community_pages(home, communities: dict) -> PagesResult:
@@ -213,10 +227,11 @@ def translate_community_pages(index, force: bool = False) -> int:
 
     CommunityPage = _model("community.CommunityPage")
     community_pages = list(CommunityPage.objects.child_of(index).select_related("community__host_organisation"))
+    keys = {community.pk: key for key, community in find_communities(ensure_countries()).items()}
     hosts = {
-        page.community.slug: page.community.host_organisation.legal_name
+        keys[page.community_id]: page.community.host_organisation.legal_name
         for page in community_pages
-        if page.community.host_organisation
+        if page.community.host_organisation and page.community_id in keys
     }
     written = 0
     for language in pages.LANGUAGES:
@@ -528,7 +543,7 @@ def ensure_community_content() -> ContentResult:
     """Step 2: members (and the demo logins), documents, discussions, announcements, consultations with decisions
     and the exchange. Needs :func:`ensure_communities` to have run."""
     Community = _model("community.Community")
-    communities = {c.slug: c for c in Community.objects.filter(slug__in=[row[0] for row in data.COMMUNITIES])}
+    communities = find_communities(ensure_countries())
     people = ensure_members(communities)
     ensure_demo_logins(communities)
     ensure_documents(communities, people)

@@ -427,7 +427,8 @@ def _source_rows() -> list[str]:
 
 def translations_for(language: str, hosts: dict[str, str]) -> dict[str, str]:
     """``{English segment: translation}`` for ``language``; ``hosts`` maps each DAG key to its host's name (as the
-    English page shows it, kept in every language). The DAG title and intro templates are filled per DAG."""
+    English page shows it, kept in every language; "" when the DAG has none). The DAG title and intro templates are
+    filled per DAG."""
     source = _source_rows()
     rows = _ROWS[language]
     if len(rows) != len(source):
@@ -435,7 +436,8 @@ def translations_for(language: str, hosts: dict[str, str]) -> dict[str, str]:
     mapping = dict(zip(source, rows, strict=True))
     title, intro = mapping.pop(DAG_TITLE), mapping.pop(DAG_INTRO)
     for key, country in zip(DAG_KEYS, _COUNTRIES[language], strict=True):
-        english = dag_page(key, hosts[key])
+        host = hosts.get(key, "")
+        english = dag_page(key, host)
         mapping[english["title"]] = title.format(country=country)
-        mapping[english["intro"]] = intro.format(host=hosts[key], platform=PLATFORMS[key])
+        mapping[english["intro"]] = intro.format(host=host, platform=PLATFORMS[key])
     return mapping

@@ -283,3 +283,14 @@ def test_the_generated_pdf_is_a_valid_file_with_the_text():
     reader = PdfReader(io.BytesIO(data))
     text = reader.pages[0].extract_text()
     assert "Scoping report (summary) - Turkiye" in text and "Line two \\ done" in text
+
+
+def test_a_community_staff_renamed_is_found_again_not_duplicated(demo_db):
+    """DAGs are found by their country (and the RCP by its kind), so a changed slug does not make a second one."""
+    Community.objects.filter(slug="dag-mk").update(slug="dag-macedonia")
+    before = counts()
+    again = load_communities_demo()
+    assert counts() == before
+    assert again["created"] == 0
+    page = CommunityPage.objects.get(locale__language_code="en", slug="dag-north-macedonia")
+    assert page.community.slug == "dag-macedonia"

@@ -13,6 +13,7 @@ from wagtail import hooks
 
 from community.models import JoinRequest, MemberRole, Membership, Organisation, Sector, Visibility
 from community.public import PUBLIC_MEETINGS_HOOK, public_meetings
+from portal.models import Country
 from tests.community.community_factories import MembershipFactory, RCPFactory, community_member, dag
 from tests.community.public_factories import CommunityIndexPageFactory, CommunityPageFactory, community_document
 from tests.portal.conftest import home_page  # noqa: F401  (fixture)
@@ -62,7 +63,8 @@ def text_of(client, url) -> str:
 
 def test_index_lists_the_rcp_first_then_the_dags_in_country_order(client, index, kdi):
     for order, code in enumerate(["BA", "XK", "MK", "RS", "TR"]):
-        CountryFactory(code=code).__class__.objects.filter(code=code).update(sort_order=order)
+        CountryFactory(code=code)
+        Country.objects.filter(code=code).update(sort_order=order)
     for code in ["TR", "MK", "BA"]:
         CommunityPageFactory(parent=index, community=dag(code), title=f"DAG {code}")
     CommunityPageFactory(parent=index, community=RCPFactory(host_organisation=kdi), title="The RCP")
