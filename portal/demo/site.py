@@ -19,6 +19,6 @@ MENU_ITEMS = [
     ("Publications", "publications"),
     ("Calls for proposals", "calls"),
     ("Grants awarded", "/grants/awarded/"),
-    ("DAGs & RCP", "dags-and-rcp"),
+    ("Communities", "communities"),
     ("Contact", "contact"),
 ]

@@ -304,7 +304,7 @@ HOME = {
 
 _MENU_ROWS = {
     # MENU_TITLE, About, Countries, Platforms, News, Campaigns, Resources, Publications, Calls for proposals,
-    # Grants awarded, DAGs & RCP, Contact
+    # Grants awarded, Communities, Contact
     "bs": [
         "Glavni meni",
         "O programu",
@@ -316,7 +316,7 @@ _MENU_ROWS = {
         "Publikacije",
         "Pozivi za prijedloge",
         "Dodijeljeni grantovi",
-        "Savjetodavne grupe i RCP",
+        "Zajednice",
         "Kontakt",
     ],
     "sq": [
@@ -330,7 +330,7 @@ _MENU_ROWS = {
         "Publikime",
         "Thirrje për propozime",
         "Grantet e dhëna",
-        "Grupet këshillëdhënëse dhe RCP",
+        "Komunitetet",
         "Kontakti",
     ],
     "mk": [
@@ -344,7 +344,7 @@ _MENU_ROWS = {
         "Публикации",
         "Повици за предлози",
         "Доделени грантови",
-        "Советодавни групи и RCP",
+        "Заедници",
         "Контакт",
     ],
     "sr-latn": [
@@ -358,7 +358,7 @@ _MENU_ROWS = {
         "Publikacije",
         "Pozivi za predloge",
         "Dodeljeni grantovi",
-        "Savetodavne grupe i RCP",
+        "Zajednice",
         "Kontakt",
     ],
     "tr": [
@@ -372,7 +372,7 @@ _MENU_ROWS = {
         "Yayınlar",
         "Teklif çağrıları",
         "Verilen hibeler",
-        "Danışma grupları ve RCP",
+        "Topluluklar",
         "İletişim",
     ],
 }

@@ -3,8 +3,10 @@
 Writes the five countries, the home page (made the default Site's root), the page tree (about, partners,
 funders, DAGs and RCP, countries, contact, platforms, news, campaigns, training materials, publications), the
 sub-grant scheme (organisations, calls with their pages, sample applications: :mod:`portal.demo.grants`), the
-footer settings and the main menu; sets up the six locales, synchronises the page trees and translates the home
-page and the menu into bs, sq, mk, sr-latn and tr; creates one demo user per role.
+communities (the RCP and five DAGs with their public pages, fictional members and workspace content:
+:mod:`portal.demo.communities`), the footer settings and the main menu; sets up the six locales, synchronises the
+page trees and translates the home page, the menu and the community pages into bs, sq, mk, sr-latn and tr; creates
+one demo user per role (the DAG coordinator and DAG member logins join DAG North Macedonia).
 
 Running it again updates everything in place (pages are matched by slug; unchanged pages get no new revision),
 and keeps existing users and their passwords. Generated passwords and TOTP secrets are printed only when
@@ -19,7 +21,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.demo import campaigns, news, partners, platforms, programme, publications, resources, site, users
+from portal.demo import (
+    campaigns,
+    communities,
+    news,
+    partners,
+    platforms,
+    programme,
+    publications,
+    resources,
+    site,
+    users,
+)
 from portal.demo.agreements import ensure_agreements_demo
 from portal.demo.builder import build_site, ensure_countries, ensure_footer, ensure_menu
 from portal.demo.evaluation import ensure_evaluation_demo
@@ -88,6 +101,8 @@ class Command(BaseCommand):
             ensure_footer(default_site, {**site.FOOTER, "contact_email": contact_email})
             grants = ensure_grants_demo(home, ensure_countries())
             result.pages[grants.index.slug] = grants.index
+            community_pages = communities.ensure_communities(home, ensure_countries())
+            result.pages[community_pages.index.slug] = community_pages.index
             menu = ensure_menu(site.MENU_TITLE, site.MENU_ITEMS, result.pages)
         self.stdout.write(
             f"Pages: {len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
@@ -100,6 +115,9 @@ class Command(BaseCommand):
         if not skip_translations:
             languages = translate_home_and_menu(home, menu)
             self.stdout.write(f"Translated the home page and the main menu into: {', '.join(languages)}.")
+            changed = bool(community_pages.created or community_pages.updated)
+            written = communities.translate_community_pages(community_pages.index, force=changed)
+            self.stdout.write(f"Community pages: {written} translations written in this run.")
 
         credentials = users.ensure_demo_users(reset_passwords=reset_passwords)
         self.stdout.write(f"Demo users: {len(users.ROLES)} ({len(credentials)} given new secrets in this run).")
@@ -116,6 +134,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Grant agreements: {agreements['agreements_created']} created in this run; {agreements['agreements']} "
             f"in the demo, {agreements['completed']} completed."
+        )
+        with transaction.atomic():
+            community = communities.ensure_community_content()
+        self.stdout.write(
+            f"Communities: {community.communities} communities ({community_pages.created} pages created, "
+            f"{community_pages.updated} updated in this run), {community.memberships} memberships, "
+            f"{community.documents} documents, {community.consultations} consultations, "
+            f"{community.exchanges} bilateral exchange(s)."
         )
         if credentials:
             self._report_credentials(credentials)
