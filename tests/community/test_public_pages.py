@@ -19,7 +19,7 @@ from tests.community.public_factories import CommunityIndexPageFactory, Communit
 from tests.portal.conftest import home_page  # noqa: F401  (fixture)
 from tests.portal.factories import CountryFactory, StaffFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.community.public_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

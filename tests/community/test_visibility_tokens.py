@@ -27,6 +27,7 @@ from community.models import (
     BallotChoice,
     BilateralExchange,
     CommunityDecision,
+    CommunityDocument,
     Consultation,
     ConsultationComment,
     ConsultationOption,
@@ -40,7 +41,8 @@ from tests.community.public_factories import CommunityIndexPageFactory, Communit
 from tests.portal.conftest import home_page  # noqa: F401  (fixture)
 from tests.portal.factories import NewsIndexPageFactory, NewsPageFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.community.public_urls")]
+pytestmark = pytest.mark.django_db
+
 
 PUBLIC_TITLE = "Scoping report summary (public)"
 
@@ -177,7 +179,39 @@ def site_wide(world, tokens):
     return [reverse("sitemap"), reverse("news_feed"), "/"]
 
 
-OUTSIDER_URLS = [public_pages, searches, site_wide]
+def workspace_pages(world, tokens):
+    """Every members-only page of DAG North Macedonia, by URL, plus its items reached through another DAG's slug."""
+    mk, rs = world.mk.slug, world.rs.slug
+    urls = [
+        reverse(f"workspace:{name}", args=[mk])
+        for name in (
+            "home",
+            "members",
+            "documents",
+            "threads",
+            "announcements",
+            "consultations",
+            "decisions",
+            "decisions_export",
+            "exchanges",
+            "manage",
+            "membership",
+        )
+    ]
+    urls.append(reverse("workspace:decisions_export", args=[mk]) + "?format=xlsx")
+    for document in CommunityDocument.objects.filter(community=world.mk).exclude(visibility=Visibility.PUBLIC):
+        urls += [reverse("workspace:document_download", args=[slug, document.pk]) for slug in (mk, rs)]
+    for thread in Thread.objects.filter(community=world.mk):
+        urls += [reverse("workspace:thread_detail", args=[slug, thread.pk]) for slug in (mk, rs)]
+    for consultation in Consultation.objects.filter(community=world.mk):
+        urls += [reverse("workspace:consultation_detail", args=[slug, consultation.pk]) for slug in (mk, rs)]
+    for exchange in BilateralExchange.objects.filter(host=world.mk):
+        urls += [reverse("workspace:exchange_detail", args=[slug, exchange.pk]) for slug in (mk, rs)]
+    urls += [reverse("workspace:index"), reverse("workspace:notifications")]
+    return urls
+
+
+OUTSIDER_URLS = [public_pages, searches, site_wide, workspace_pages]
 
 
 # --- the test -------------------------------------------------------------------------------------------------------
@@ -214,6 +248,9 @@ def outsiders(world):
     other = Client()
     other.force_login(community_member(world.rs))
     yield "member of another DAG", other
+    former = Client()
+    former.force_login(community_member(world.mk, ended_on=timezone.now().date(), end_reason="removed"))
+    yield "former member", former
 
 
 def test_no_members_only_token_reaches_an_outsider(world, planted):
