@@ -1,7 +1,7 @@
 """Public Wagtail pages of the communities: an index ("Communities") and one page per community.
 
 The editable, translatable text (purpose, how to take part) lives on the page; the facts (host partner, public
-roster, public documents, exchanges) come from the linked :class:`community.models.Community` and only ever through
+roster, public documents) come from the linked :class:`community.models.Community` and only ever through
 its public querysets (``Membership.objects.listed_publicly()``, ``CommunityDocument.objects.public()``).
 """
 
