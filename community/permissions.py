@@ -156,6 +156,28 @@ def can_request_to_join(user, community) -> bool:
     )
 
 
+# --- Membership and joining (issue 6 item 3): managing members, invitations and requests to join ----------------
+#
+# The workspace's "Manage members" page uses ``can_coordinate`` (staff have no workspace). The services also let
+# active programme staff act, because staff manage memberships and invitations in the Wagtail admin (item 9).
+
+
+def is_active_staff(user) -> bool:
+    """True for a signed-in, active account with ``is_staff`` (programme staff)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def can_manage_members(user, community) -> bool:
+    """Invite, revoke invitations, answer requests to join, remove members and change roles in ``community``:
+    its coordinators, and programme staff (through the Wagtail admin)."""
+    return is_active_staff(user) or is_coordinator(user, community)
+
+
+def can_edit_own_membership(user, membership) -> bool:
+    """Change consent, sector, organisation, position and expertise, or leave: the member, while it is active."""
+    return getattr(user, "is_authenticated", False) and membership.user_id == user.pk and membership.is_active()
+
+
 # --- Consultations, the decision log and bilateral exchanges (issue 6 items 5 and 6) ----------------------------
 
 

@@ -1,4 +1,7 @@
-"""Wagtail admin for organisations: Community → Organisations (list with filters and search, edit, inspect).
+"""Wagtail admin of the community app, in one "Community" menu: Organisations (below), and Communities,
+Memberships, Invitations and Requests to join (issue 6: ``community.admin_communities``, ``community.admin_joining``).
+
+Organisations: list with filters and search, edit, inspect.
 
 Staff need the ``community.view_organisation`` / ``community.change_organisation`` permissions (Wagtail's model
 permission policy). The edit form shows ``verified``; saving it goes through
@@ -19,6 +22,8 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import services
+from .admin_communities import CommunityViewSet, MembershipViewSet
+from .admin_joining import InvitationViewSet, JoinRequestViewSet
 from .models import PROFILE_FIELDS, Organisation
 
 
@@ -133,9 +138,10 @@ class OrganisationViewSet(ModelViewSet):
 
 
 class CommunityGroup(ViewSetGroup):
-    """The "Community" admin menu (organisations now; communities and their members in issue 6)."""
+    """The "Community" admin menu: organisations; the communities, their memberships, invitations and requests to
+    join (issue 6, ``community.admin_communities`` and ``community.admin_joining``)."""
 
-    items = (OrganisationViewSet,)
+    items = (OrganisationViewSet, CommunityViewSet, MembershipViewSet, InvitationViewSet, JoinRequestViewSet)
     menu_icon = "group"
     menu_label = _("Community")
     menu_name = "community"
@@ -144,3 +150,27 @@ class CommunityGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_community_viewsets():
     return CommunityGroup()
+
+
+# --- Membership and joining (issue 6): labels of the audit-log actions written by community.services.memberships --
+
+
+@hooks.register("register_log_actions")
+def register_membership_log_actions(actions):
+    from .services import membership_common as c
+
+    for action, label in (
+        (c.LOG_INVITED, _("Invitation sent")),
+        (c.LOG_INVITATION_REVOKED, _("Invitation withdrawn")),
+        (c.LOG_INVITATION_ACCEPTED, _("Invitation accepted")),
+        (c.LOG_REQUESTED, _("Request to join sent")),
+        (c.LOG_REQUEST_WITHDRAWN, _("Request to join withdrawn")),
+        (c.LOG_REQUEST_APPROVED, _("Request to join approved")),
+        (c.LOG_REQUEST_DECLINED, _("Request to join declined")),
+        (c.LOG_JOINED, _("Membership started")),
+        (c.LOG_REMOVED, _("Membership ended by a coordinator or staff")),
+        (c.LOG_LEFT, _("Member left")),
+        (c.LOG_ROLE, _("Role changed")),
+        (c.LOG_DETAILS, _("Membership details changed")),
+    ):
+        actions.register_action(action, label, label)

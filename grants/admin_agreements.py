@@ -8,6 +8,8 @@ URLs (namespace ``grants_agreements``, under ``/admin/grants_agreements/``):
   each due, unpaid tranche), payment summary, amendments, reporting requirements, signed file, activity, and the
   status actions the table allows.
 - ``create/<application_pk>/`` (``create``): "Create grant agreement" from an awarded application (dates).
+- ``edit-draft/<pk>/`` (``edit_draft``): the project period and partners of a draft agreement; refused once it has
+  been sent (amendments are the way after signature).
 - ``send/<pk>/`` and ``activate/<pk>/`` (POST), ``sign/<pk>/`` (upload of the signed PDF),
   ``terminate/<pk>/`` (reason), ``amend/<pk>/`` (kind, reason, new end date or new line totals),
   ``pay/<tranche_pk>/`` (date and amount): each calls :mod:`grants.services.agreements` or
@@ -20,7 +22,6 @@ through the generic model forms: state changes happen in the services.
 """
 
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -39,9 +40,17 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from .admin_agreement_forms import (
+    AmendmentForm,
+    CreateAgreementForm,
+    EditDraftForm,
+    PaymentForm,
+    ReasonForm,
+    SignForm,
+)
 from .admin_header import StaffPageMixin, application_breadcrumbs
 from .agreement_workflow import allowed_agreement_targets
-from .formatting import call_country_code, format_eur, format_in_zone, format_percent
+from .formatting import call_country_code, format_date, format_eur, format_in_zone, format_percent
 from .models import (
     ActivityLog,
     AgreementStatus,
@@ -100,73 +109,12 @@ def _call(agreement) -> str:
     return str(agreement.application.call)
 
 
-# --- forms ---------------------------------------------------------------------------------------------------------
+def _start(agreement) -> str:
+    return format_date(agreement.start_date)
 
 
-class CreateAgreementForm(forms.Form):
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class SignForm(forms.Form):
-    signed_file = forms.FileField(label=_("Signed agreement (PDF)"))
-    signed_on = forms.DateField(
-        label=_("Signed on"),
-        required=False,
-        help_text=_("The day both parties had signed. Leave empty for today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class PaymentForm(forms.Form):
-    """Date and amount of a payment; the limits (due, tranche, award) are the payment service's."""
-
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount_eur = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
-
-
-class AmendmentForm(forms.Form):
-    """Kind and reason, then the new end date (extension) or a new total per budget line (``line_<id>``)."""
-
-    kind = forms.ChoiceField(label=_("Kind"), choices=AmendmentKind.choices)
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    new_end_date = forms.DateField(
-        label=_("New end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, lines=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lines = list(lines)
-        for line in self.lines:
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=f"{line.get_category_display()}: {line.description}",
-                required=False,
-                min_value=Decimal("0"),
-                max_digits=12,
-                decimal_places=2,
-                initial=line.total_eur,
-            )
-
-    def line_fields(self):
-        return [self[f"line_{line.pk}"] for line in self.lines]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == AmendmentKind.NO_COST_EXTENSION and not cleaned.get("new_end_date"):
-            self.add_error("new_end_date", _("Give the new end date."))
-        return cleaned
-
-    def reallocation(self) -> dict:
-        """``{line id: new total}`` for the lines given (empty fields keep their total)."""
-        return {
-            line.pk: self.cleaned_data[f"line_{line.pk}"]
-            for line in self.lines
-            if self.cleaned_data.get(f"line_{line.pk}") is not None
-        }
+def _end(agreement) -> str:
+    return format_date(agreement.end_date)
 
 
 # --- views ---------------------------------------------------------------------------------------------------------
@@ -210,7 +158,7 @@ class AgreementInspectView(InspectView):
         )
 
     def get_context_data(self, **kwargs):
-        from .services.agreements import amendment_history
+        from .services.amendments import amendment_history
         from .services.closeout import tranche_is_due
         from .services.payments import payment_summary
 
@@ -236,6 +184,7 @@ class AgreementInspectView(InspectView):
             requirements=[(r, format_in_zone(r.due_at, zone, country)) for r in agreement.reporting_requirements.all()],
             signed_url=signed_file_url(agreement),
             application_url=reverse("grants_applications:inspect", args=[agreement.application_id]),
+            can_edit=agreement.status == AgreementStatus.DRAFT,
             can_send=AgreementStatus.SENT in targets,
             can_sign=AgreementStatus.SIGNED in targets,
             can_activate=AgreementStatus.ACTIVE in targets,
@@ -371,6 +320,60 @@ class CreateAgreementView(_AgreementFormView):
         return _("Grant agreement %(reference)s drafted.") % {"reference": self.agreement.reference}
 
 
+class EditDraftAgreementView(_AgreementFormView):
+    """ "Change the draft": project period and partners, only while the agreement is a draft. Once it has been sent
+    the page is refused with a message (GET goes back to the agreement; a POST shows the service's refusal)."""
+
+    form_class = EditDraftForm
+    page_title = _("Change the draft agreement")
+    submit_label = _("Save changes")
+
+    def intro(self):
+        return _(
+            "The amount, the budget and the payment schedule stay as awarded. Once the agreement is sent for "
+            "signature it can no longer be changed here; after signature, record an amendment."
+        )
+
+    def form_kwargs(self):
+        return {"agreement": self.agreement}
+
+    def initial(self):
+        return {
+            "start_date": self.agreement.start_date,
+            "end_date": self.agreement.end_date,
+            "partners": list(self.agreement.partners.values_list("pk", flat=True)),
+        }
+
+    def get(self, request, *args, **kwargs):
+        self.load()
+        if self.agreement.status != AgreementStatus.DRAFT:
+            messages.error(request, not_draft_message(self.agreement))
+            return redirect(self.back_url())
+        return self.render_form(self.form_class(initial=self.initial(), **self.form_kwargs()))
+
+    def act(self, form):
+        from .services.agreements import update_draft_agreement
+
+        data = form.cleaned_data
+        changes = update_draft_agreement(
+            self.agreement.pk,
+            user=self.request.user,
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            partner_ids=[organisation.pk for organisation in data["partners"]],
+        )
+        return _("The draft agreement was changed.") if changes else _("Nothing was changed.")
+
+
+def not_draft_message(agreement) -> str:
+    """Why an agreement that is no longer a draft cannot be changed, and what to do instead."""
+    if agreement.status in (AgreementStatus.SIGNED, AgreementStatus.ACTIVE):
+        return _("This agreement is signed: its dates and partners cannot be changed. Record an amendment instead.")
+    return _(
+        "Only a draft agreement can be changed. This one is “%(status)s”: its dates and partners stay as they are."
+    ) % {"status": agreement.get_status_display()}
+
+
 class _PostOnlyView(PermissionCheckedMixin, View):
     permission_policy = AgreementPolicy(GrantAgreement)
     permission_required = "view"
@@ -454,7 +457,7 @@ class AmendAgreementView(_AgreementFormView):
         return {"lines": list(self.agreement.budget_lines.all())}
 
     def act(self, form):
-        from .services.agreements import record_amendment
+        from .services.amendments import record_amendment
 
         data = form.cleaned_data
         extension = data["kind"] == AmendmentKind.NO_COST_EXTENSION
@@ -519,8 +522,8 @@ class AgreementViewSet(ModelViewSet):
         Column("call", label=_("Call"), accessor=_call, sort_key="application__call__title"),
         "status",
         Column("amount_eur", label=_("Amount"), accessor=_amount, sort_key="amount_eur"),
-        "start_date",
-        "end_date",
+        Column("start_date", label=_("Start date"), accessor=_start, sort_key="start_date"),
+        Column("end_date", label=_("End date"), accessor=_end, sort_key="end_date"),
     ]
     search_fields = ["reference", "organisation__legal_name", "organisation__local_name", "application__title"]
     search_backend_name = None
@@ -534,6 +537,7 @@ class AgreementViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("create/<int:pk>/", CreateAgreementView.as_view(), name="create"),
+            path("edit-draft/<int:pk>/", EditDraftAgreementView.as_view(), name="edit_draft"),
             path("send/<int:pk>/", SendAgreementView.as_view(), name="send"),
             path("sign/<int:pk>/", SignAgreementView.as_view(), name="sign"),
             path("activate/<int:pk>/", ActivateAgreementView.as_view(), name="activate"),

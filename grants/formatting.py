@@ -3,7 +3,7 @@
 Template filters wrapping these live in :mod:`grants.templatetags.call_tags`.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, translation
@@ -27,6 +27,15 @@ def format_in_zone(when: datetime | None, zone_name: str, country_code: str | No
     local = when.astimezone(ZoneInfo(zone_name))
     text = formats.date_format(local, "j F Y, H:i")
     return f"{text} ({zone_display_name(zone_name, country_code)}, {local.tzname()})"
+
+
+def format_date(day: date | None) -> str:
+    """A calendar date for people, as the pages write it: "1 January 2027" (``j F Y``, the active language's month
+    names; Macedonian in Cyrillic). A datetime gives its own date as stored (convert it to the right zone first).
+    Empty string for None."""
+    if day is None:
+        return ""
+    return formats.date_format(day, "j F Y")
 
 
 def call_country_code(call) -> str | None:

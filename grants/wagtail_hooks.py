@@ -47,6 +47,16 @@ from .formatting import call_country_code, format_eur, format_in_zone
 from .models import PROPOSAL_FIELDS, Application, Call
 
 
+def _opens(call) -> str:
+    """Opening time in the call's own zone, named ("1 March 2026, 09:00 (Europe/Skopje, CET)"), as on the call page."""
+    return format_in_zone(call.opens_at, call.timezone, call_country_code(call))
+
+
+def _closes(call) -> str:
+    """Closing time in the call's own zone, named, as on the call page."""
+    return format_in_zone(call.closes_at, call.timezone, call_country_code(call))
+
+
 class CallViewSet(ModelViewSet):
     """Calls for proposals: their rules, lots, scoring grid and required documents."""
 
@@ -58,7 +68,24 @@ class CallViewSet(ModelViewSet):
     inspect_view_class = CallInspectView
     name = "grants_calls"  # URL namespace and admin path: /admin/grants_calls/
     inspect_view_enabled = True
-    list_display = ["title", "code", "country", "opens_at", "closes_at", "published"]
+    list_display = [
+        "title",
+        "code",
+        "country",
+        Column(
+            "opens_at",
+            label=capfirst(Call._meta.get_field("opens_at").verbose_name),
+            accessor=_opens,
+            sort_key="opens_at",
+        ),
+        Column(
+            "closes_at",
+            label=capfirst(Call._meta.get_field("closes_at").verbose_name),
+            accessor=_closes,
+            sort_key="closes_at",
+        ),
+        "published",
+    ]
     list_filter = ["country", "published"]
     search_fields = ["title", "code"]
     search_backend_name = None

@@ -8,9 +8,10 @@ covered; the next digest starts where the last ended, so no item repeats and non
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
-from .communities import Community
+from .communities import Community, CommunityKind, Membership
 
 
 class Frequency(models.TextChoices):
@@ -35,6 +36,36 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_frequency_display()}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """``user``'s own notifications whose item ``user`` may still see today (empty for anonymous users).
+
+        The same rule as ``Membership.objects.community_ids_for`` (active memberships; the RCP through any active
+        DAG membership), written as subqueries so the whole filter is one SQL query (the account menu's unread
+        badge runs it on every page). A document of a bilateral exchange also stays visible to the members of the
+        exchange's host and visiting DAG. A former member therefore sees none of the notifications of a community
+        they left, even those written while they belonged to it.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        active = Membership.objects.active().filter(user=user)
+        ids = active.values("community_id")
+        in_a_dag = Exists(active.filter(community__kind=CommunityKind.DAG))
+        return self.filter(recipient=user).filter(
+            Q(community_id__in=ids)
+            | (Q(community__kind=CommunityKind.RCP) & Q(in_a_dag))
+            | Q(document__exchange__host_id__in=ids)
+            | Q(document__exchange__visiting_id__in=ids)
+        )
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def with_items(self):
+        """Load the community, the actor and the item (a reply's thread too) in the same query."""
+        return self.select_related("community__country", "actor", "document", "thread", "post__thread", "announcement")
 
 
 class Notification(models.Model):
@@ -64,6 +95,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
@@ -72,6 +105,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def item(self):
+        """The document, thread, post or announcement this notification is about (None if it is gone)."""
+        return self.document or self.thread or self.post or self.announcement
+
+    @property
+    def item_title(self) -> str:
+        """The item's title; for a reply, the title of its thread."""
+        if self.post_id:
+            return self.post.thread.title
+        item = self.item
+        return item.title if item is not None else ""
 
 
 class DigestRun(models.Model):

@@ -3,6 +3,10 @@
 Who sees what is decided in one place per model: the ``visible_to(user)`` queryset methods below, which use
 :meth:`community.models.communities.MembershipQuerySet.community_ids_for`. Rich text (posts, conclusions,
 announcements) is cleaned with ``portal.sanitize.clean_html`` by the services before it is stored.
+
+Replays: the forms that create documents, threads, posts and announcements carry a random ``request_token``; it is
+stored on the row and unique per community (per thread for posts), so a double-clicked or re-sent form creates one
+row (``community.services.workspace`` returns the existing row for a token it has seen).
 """
 
 import uuid
@@ -93,6 +97,7 @@ class CommunityDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("shared by")
     )
     created_at = models.DateTimeField(_("shared"), auto_now_add=True)
+    request_token = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = CommunityDocumentQuerySet.as_manager()
 
@@ -100,6 +105,11 @@ class CommunityDocument(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "request_token"], condition=~Q(request_token=""), name="community_document_token"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -134,6 +144,7 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    request_token = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = ThreadQuerySet.as_manager()
 
@@ -141,6 +152,11 @@ class Thread(models.Model):
         ordering = ["-last_post_at", "-created_at"]
         verbose_name = _("discussion thread")
         verbose_name_plural = _("discussion threads")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "request_token"], condition=~Q(request_token=""), name="community_thread_token"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -162,6 +178,7 @@ class Post(models.Model):
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    request_token = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -169,6 +186,11 @@ class Post(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "request_token"], condition=~Q(request_token=""), name="community_post_token"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.thread} #{self.pk}"
@@ -212,6 +234,7 @@ class Announcement(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("published"), auto_now_add=True)
+    request_token = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AnnouncementQuerySet.as_manager()
 
@@ -219,6 +242,13 @@ class Announcement(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "request_token"],
+                condition=~Q(request_token=""),
+                name="community_announcement_token",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
-from ..models import Community
+from ..models import Community, MemberRole
 
 #: The workspace tabs: (key, URL name in the ``workspace`` namespace taking the community slug, label, who sees it).
 #: ``who``: "all" members, "coordinator" only. A tab whose URL is not installed is left out.
@@ -26,6 +26,7 @@ TABS = [
     ("consultations", "consultations", _("Consultations"), "all"),
     ("decisions", "decisions", _("Decision log"), "all"),
     ("exchanges", "exchanges", _("Exchanges"), "all"),
+    ("membership", "membership", _("My membership"), "all"),
     ("manage", "manage", _("Manage members"), "coordinator"),
 ]
 
@@ -92,16 +93,19 @@ def workspace_crumbs(community, *extra: dict) -> list[dict]:
 
 
 def render_workspace(request, template: str, community, tab: str, context: dict | None = None, status: int = 200):
-    """Render a workspace page with ``community``, ``tabs``, ``role`` and ``is_coordinator`` in the context.
+    """Render a workspace page with ``community``, ``tabs``, ``role`` (and its translated ``role_label``) and
+    ``is_coordinator`` in the context.
 
     The response is marked ``Cache-Control: private, no-store``.
     """
     context = dict(context or {})
     context.setdefault("crumbs", workspace_crumbs(community))
+    role = permissions.role_in(request.user, community)
     context.update(
         community=community,
         tabs=tabs_for(request.user, community, tab),
-        role=permissions.role_in(request.user, community),
+        role=role,
+        role_label=MemberRole(role).label if role else "",
         is_coordinator=permissions.can_coordinate(request.user, community),
     )
     response = render(request, template, context, status=status)

@@ -2,8 +2,9 @@
 
 A :class:`GrantAgreement` is made from an awarded application (one per application). Its budget as awarded is
 copied into :class:`AgreementBudgetLine` rows; its payment schedule into :class:`Tranche` rows (percentages of the
-call's published ``payment_schedule``). Only :mod:`grants.services.agreements` and :mod:`grants.services.payments`
-change these rows; every change is written to the application's :class:`~grants.models.ActivityLog`.
+call's published ``payment_schedule``). Only :mod:`grants.services.agreements`, :mod:`grants.services.amendments`
+and :mod:`grants.services.payments` change these rows; every change is written to the application's
+:class:`~grants.models.ActivityLog`.
 
 Money is EUR ``Decimal`` with two places; dates of the project are calendar dates; deadlines are aware UTC
 datetimes shown in the call's time zone.

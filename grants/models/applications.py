@@ -381,6 +381,7 @@ ACTIVITY_ACTION_LABELS = {
     "clarification_answered": _("Applicant answered a question"),
     # Grant agreements, payments and reporting (issue 5: grants.services.agreements, payments, reporting).
     "agreement_created": _("Grant agreement drafted"),
+    "agreement_edited": _("Draft grant agreement changed"),
     "agreement_sent": _("Grant agreement sent for signature"),
     "agreement_signed": _("Grant agreement signed"),
     "agreement_activated": _("Grant agreement in force"),

@@ -1,4 +1,4 @@
-"""Grant agreements (issue 5, item 1): made from an award, sent, signed, activated, amended, terminated.
+"""Grant agreements (issue 5, item 1): made from an award, sent, signed, activated, terminated.
 
 Every function here is for programme staff (active ``is_staff``; :class:`ApplicationPermissionError` otherwise)
 and follows the same pattern: validate the input, lock the application row
@@ -22,18 +22,21 @@ Creation (:func:`create_agreement`) from the application's latest award:
   matching reporting requirement when the agreement is signed (tranche *n* is item *n* of the frozen schedule).
 - One agreement per application: calling again returns the existing one and writes nothing.
 
+Before it is sent, staff may correct the draft's project period and partners (:func:`update_draft_agreement`);
+from "sent for signature" on that is refused, and after signature the way is an amendment.
+
 Signature (:func:`sign_agreement`) stores the signed PDF (checked by content with
 :func:`grants.files.inspect_upload`; anything but a PDF is refused) on the private storage, makes the reporting
 schedule with :func:`grants.services.reporting.create_schedule` when that service is installed, and links each
 report tranche: ``interim_report_approved`` → the interim requirement (the final one when there is no interim),
 ``final_report_approved`` → the final requirement.
 
-Amendments (:func:`record_amendment`): a no-cost extension moves the end date later (and the final report's due
-date, via :func:`grants.services.reporting.extend_for_new_end_date` when installed); a budget reallocation changes
-line totals but never their sum. Both keep the values before and after in :attr:`Amendment.changes`.
+Amendments of a signed agreement (no-cost extension, budget reallocation) are in :mod:`grants.services.amendments`;
+:func:`record_amendment`, :func:`amendment_history` and :func:`budget_total` are re-exported here. The shared
+helpers (staff check, locking, status changes) are in :mod:`grants.services.agreement_common`.
 
 Errors: :class:`ApplicationPermissionError` (``"forbidden"``), :class:`ApplicationError` with codes ``not_found``,
-``not_awarded``, ``dates``, ``file``, ``reason_required``, ``amendment``, ``status``, and the table's
+``not_awarded``, ``dates``, ``file``, ``reason_required``, ``status``, and the table's
 :class:`TransitionNotAllowed` (``"transition"``). Messages are for staff, in the active language.
 """
 
@@ -46,18 +49,16 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.models import Organisation
 from grants.agreement_workflow import STAFF, SYSTEM, check_transition
 from grants.files import inspect_upload
-from grants.formatting import format_eur
+from grants.formatting import format_date, format_eur
 from grants.models import (
     AgreementBudgetLine,
     AgreementStatus,
-    Amendment,
-    AmendmentKind,
     ApplicationStatus,
     DecisionOutcome,
     GrantAgreement,
@@ -66,64 +67,27 @@ from grants.models import (
     TrancheCondition,
 )
 from grants.models.calls import default_payment_schedule
+from grants.services.agreement_common import (
+    CENT,
+    MAX_REASON_LENGTH,
+    as_date,
+    clean_reason,
+    locked_agreement,
+    require_staff,
+    set_status,
+)
 from grants.services.common import lock_application, log_activity
-from grants.services.common import require_staff as common_require_staff
 from grants.services.errors import ApplicationError
-from portal.sanitize import clean_plain_text
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
-#: Longest reason kept (characters).
-MAX_REASON_LENGTH = 5000
 #: Schedule conditions of the call rules → the tranche's condition.
 CONDITIONS = {
     "signature": TrancheCondition.SIGNATURE,
     "interim_report_approved": TrancheCondition.REPORT_APPROVED,
     "final_report_approved": TrancheCondition.REPORT_APPROVED,
 }
-
-
-def require_staff(user) -> None:
-    """Raise :class:`ApplicationPermissionError` unless ``user`` is signed in, active and staff."""
-    common_require_staff(user, _("Only programme staff may manage grant agreements."))
-
-
-def _clean_reason(reason) -> str:
-    text = clean_plain_text(str(reason or ""))[:MAX_REASON_LENGTH].strip()
-    if not text:
-        raise ApplicationError(_("Give a reason."), code="reason_required")
-    return text
-
-
-def _as_date(value, message: str) -> datetime.date:
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            raise ApplicationError(message, code="dates") from None
-    return value
-
-
-def _locked_agreement(agreement_id: int) -> GrantAgreement:
-    """The agreement with its application row locked (call inside ``transaction.atomic``)."""
-    application_id = GrantAgreement.objects.filter(pk=agreement_id).values_list("application_id", flat=True).first()
-    if application_id is None:
-        raise ApplicationError(_("This grant agreement does not exist."), code="not_found")
-    application = lock_application(application_id)
-    agreement = GrantAgreement.objects.select_related("organisation").get(pk=agreement_id)
-    agreement.application = application
-    return agreement
-
-
-def _set_status(agreement: GrantAgreement, to_status: str, *, user, role: str = STAFF, comment: str = "") -> None:
-    """Move ``agreement`` to ``to_status`` through the table and log it (caller holds the lock; saves status only)."""
-    from_status = agreement.status
-    transition = check_transition(from_status, to_status, role)
-    agreement.status = to_status
-    agreement.save(update_fields=["status", "updated_at"])
-    log_activity(agreement.application, user, transition.name, comment=comment or agreement.reference)
 
 
 # --- creation ------------------------------------------------------------------------------------------------------
@@ -189,8 +153,8 @@ def create_agreement(
     award with an amount); ``dates``. Logs ``agreement_created``.
     """
     require_staff(user)
-    start = _as_date(start_date, _("Give the start date."))
-    end = _as_date(end_date, _("Give the end date."))
+    start = as_date(start_date, _("Give the start date."))
+    end = as_date(end_date, _("Give the end date."))
     if end < start:
         raise ApplicationError(_("The end date cannot be before the start date."), code="dates")
     with transaction.atomic():
@@ -247,6 +211,102 @@ def create_agreement(
     return agreement
 
 
+# --- changing a draft ----------------------------------------------------------------------------------------------
+
+
+def update_draft_agreement(
+    agreement_id: int,
+    *,
+    user,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    partner_ids,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Change the project period and the partners of the draft agreement ``agreement_id`` before it is sent.
+
+    ``start_date``/``end_date``: dates or ISO strings, end not before start. ``partner_ids``: ids of the partner
+    organisations (any iterable; duplicates ignored; the grantee itself is refused). Amount, budget and tranches
+    stay as awarded.
+
+    Returns the changes made, ``{"start_date": (old, new), "end_date": (old, new), "partners": (old names, new
+    names)}`` with only the keys that changed; ``{}`` when nothing changed (nothing is written then). Logs
+    ``agreement_edited`` with the changes, dates written as people read them.
+
+    Errors: ``forbidden``; ``not_found``; ``dates``; ``partners`` (an unknown organisation, or the grantee);
+    ``status``: the agreement is no longer a draft (once sent, its terms are the ones the grantee signs; after
+    signature, changes are amendments: :func:`grants.services.amendments.record_amendment`).
+    """
+    require_staff(user)
+    start = as_date(start_date, _("Give the start date."))
+    end = as_date(end_date, _("Give the end date."))
+    if end < start:
+        raise ApplicationError(_("The end date cannot be before the start date."), code="dates")
+    wanted = set()
+    for value in partner_ids or ():
+        try:
+            wanted.add(int(getattr(value, "pk", value)))
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                _("A partner is not an organisation registered on the portal."), code="partners"
+            ) from None
+    with transaction.atomic():
+        agreement = locked_agreement(agreement_id)
+        if agreement.status != AgreementStatus.DRAFT:
+            raise ApplicationError(
+                _(
+                    "Only a draft agreement can be changed. This one is “%(status)s”: after signature, record an "
+                    "amendment instead."
+                )
+                % {"status": agreement.get_status_display()},
+                code="status",
+            )
+        partners = {organisation.pk: organisation for organisation in Organisation.objects.filter(pk__in=wanted)}
+        if len(partners) != len(wanted) or agreement.organisation_id in partners:
+            raise ApplicationError(
+                _("Partners are organisations registered on the portal, other than the grantee."), code="partners"
+            )
+        changes = {}
+        if start != agreement.start_date:
+            changes["start_date"] = (agreement.start_date, start)
+        if end != agreement.end_date:
+            changes["end_date"] = (agreement.end_date, end)
+        current = {organisation.pk: organisation for organisation in agreement.partners.all()}
+        if set(current) != set(partners):
+            changes["partners"] = (
+                sorted(organisation.legal_name for organisation in current.values()),
+                sorted(organisation.legal_name for organisation in partners.values()),
+            )
+        if not changes:
+            return {}
+        agreement.start_date, agreement.end_date = start, end
+        agreement.save(update_fields=["start_date", "end_date", "updated_at"])
+        if "partners" in changes:
+            agreement.partners.set(list(partners))
+        log_activity(agreement.application, user, "agreement_edited", comment=_describe_changes(agreement, changes))
+    return changes
+
+
+def _describe_changes(agreement: GrantAgreement, changes: dict) -> str:
+    """The activity-log comment of :func:`update_draft_agreement`: "GA-…: project period 1 March 2026 – 31 October
+    2026 → …; partners: A; B → A" (only what changed)."""
+    parts = []
+    if "start_date" in changes or "end_date" in changes:
+        old_start, new_start = changes.get("start_date", (agreement.start_date, agreement.start_date))
+        old_end, new_end = changes.get("end_date", (agreement.end_date, agreement.end_date))
+        parts.append(
+            _("project period %(old)s → %(new)s")
+            % {
+                "old": f"{format_date(old_start)} – {format_date(old_end)}",
+                "new": f"{format_date(new_start)} – {format_date(new_end)}",
+            }
+        )
+    if "partners" in changes:
+        old, new = changes["partners"]
+        parts.append(_("partners: %(old)s → %(new)s") % {"old": "; ".join(old) or "—", "new": "; ".join(new) or "—"})
+    return f"{agreement.reference}: " + "; ".join(parts)
+
+
 # --- status changes ------------------------------------------------------------------------------------------------
 
 
@@ -256,8 +316,8 @@ def send_agreement(agreement_id: int, *, user, now: datetime.datetime | None = N
     require_staff(user)
     now = now or timezone.now()
     with transaction.atomic():
-        agreement = _locked_agreement(agreement_id)
-        _set_status(agreement, AgreementStatus.SENT, user=user)
+        agreement = locked_agreement(agreement_id)
+        set_status(agreement, AgreementStatus.SENT, user=user)
         agreement.sent_at = now
         agreement.save(update_fields=["sent_at", "updated_at"])
     return agreement
@@ -301,7 +361,7 @@ def _signed_at(agreement: GrantAgreement, signed_on, now: datetime.datetime) -> 
     sent_on = agreement.sent_at.astimezone(zone).date() if agreement.sent_at else None
     if sent_on and signed_on < sent_on:
         raise ApplicationError(
-            _("The agreement cannot have been signed before it was sent (%(date)s).") % {"date": sent_on.isoformat()},
+            _("The agreement cannot have been signed before it was sent (%(date)s).") % {"date": format_date(sent_on)},
             code="date",
         )
     return min(datetime.datetime.combine(signed_on, datetime.time(12), tzinfo=zone), now)
@@ -335,7 +395,7 @@ def sign_agreement(
     stored_key = None
     try:
         with transaction.atomic():
-            agreement = _locked_agreement(agreement_id)
+            agreement = locked_agreement(agreement_id)
             check_transition(agreement.status, AgreementStatus.SIGNED, STAFF)
             signed_at = _signed_at(agreement, signed_on, now)
             name = detected.filename or "agreement.pdf"
@@ -345,7 +405,7 @@ def sign_agreement(
             agreement.signed_file_name = name
             agreement.signed_at = signed_at
             agreement.save(update_fields=["signed_file", "signed_file_name", "signed_at", "updated_at"])
-            _set_status(agreement, AgreementStatus.SIGNED, user=user, comment=f"{agreement.reference}: {name}")
+            set_status(agreement, AgreementStatus.SIGNED, user=user, comment=f"{agreement.reference}: {name}")
             agreement.tranches.filter(condition=TrancheCondition.SIGNATURE, due_since__isnull=True).update(
                 due_since=signed_at
             )
@@ -403,14 +463,14 @@ def activate_agreement(agreement_id: int, *, user=None, now: datetime.datetime |
         require_staff(user)
     now = now or timezone.now()
     with transaction.atomic():
-        agreement = _locked_agreement(agreement_id)
+        agreement = locked_agreement(agreement_id)
         if (
             user is None
             and agreement.status == AgreementStatus.SIGNED
             and _local_today(agreement, now) < agreement.start_date
         ):
             raise ApplicationError(_("The project has not started yet."), code="status")
-        _set_status(agreement, AgreementStatus.ACTIVE, user=user, role=STAFF if user is not None else SYSTEM)
+        set_status(agreement, AgreementStatus.ACTIVE, user=user, role=STAFF if user is not None else SYSTEM)
     return agreement
 
 
@@ -439,160 +499,43 @@ def terminate_agreement(
     Tranches already paid stay recorded. Errors: ``forbidden``, ``not_found``, ``reason_required``,
     ``transition`` (completed or already terminated)."""
     require_staff(user)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     now = now or timezone.now()
     with transaction.atomic():
-        agreement = _locked_agreement(agreement_id)
-        _set_status(agreement, AgreementStatus.TERMINATED, user=user, comment=reason)
+        agreement = locked_agreement(agreement_id)
+        set_status(agreement, AgreementStatus.TERMINATED, user=user, comment=reason)
         agreement.terminated_at = now
         agreement.termination_reason = reason
         agreement.save(update_fields=["terminated_at", "termination_reason", "updated_at"])
     return agreement
 
 
-# --- amendments ----------------------------------------------------------------------------------------------------
+# Amendments live in grants.services.amendments; they stay importable from here (callers and tests use both).
+from .amendments import (  # noqa: E402
+    AMENDABLE_STATUSES,
+    amendment_history,
+    budget_total,
+    record_amendment,
+)
 
-#: Statuses in which an agreement may be amended (signed and not closed).
-AMENDABLE_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
-
-
-def _parse_amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ApplicationError(_("Give each amount in EUR as a number."), code="amendment") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
-        raise ApplicationError(_("Give each amount in EUR, not negative, with at most two decimals."), code="amendment")
-    return amount.quantize(CENT)
-
-
-def record_amendment(
-    agreement_id: int,
-    *,
-    user,
-    kind: str,
-    reason: str,
-    new_end_date: datetime.date | None = None,
-    reallocation: dict | None = None,
-    now: datetime.datetime | None = None,
-) -> Amendment:
-    """Record an amendment of the signed or active agreement ``agreement_id`` and apply it; return the
-    :class:`Amendment`.
-
-    ``kind``: ``"no_cost_extension"`` with ``new_end_date`` (a date or ISO string, later than the current end
-    date): the end date moves (``changes = {"end_date": [old, new]}``, ISO dates) and, when the reporting service
-    provides ``extend_for_new_end_date(agreement, *, user, now)``, the final report's due date follows.
-    ``"budget_reallocation"`` with ``reallocation`` (``{budget line id: new total in EUR}``; Decimal, str or int):
-    the line totals change, their sum may not (``changes = {"lines": {"<id>": ["old", "new"]}}`` for the changed
-    lines only). ``reason``: plain text, required. Logs ``agreement_amended`` with the reason.
-
-    Errors: ``forbidden``, ``not_found``, ``reason_required``, ``status`` (not signed or active), ``amendment``
-    (unknown kind, missing or earlier end date, unknown line, negative or non-numeric amount, a changed total,
-    nothing changed). Nothing is written when refused.
-    """
-    require_staff(user)
-    reason = _clean_reason(reason)
-    now = now or timezone.now()
-    if kind not in AmendmentKind.values:
-        raise ApplicationError(_("Choose a kind of amendment."), code="amendment")
-    with transaction.atomic():
-        agreement = _locked_agreement(agreement_id)
-        if agreement.status not in AMENDABLE_STATUSES:
-            raise ApplicationError(_("Only a signed agreement in force can be amended."), code="status")
-        if kind == AmendmentKind.NO_COST_EXTENSION:
-            changes = _extend(agreement, new_end_date)
-        else:
-            changes = _reallocate(agreement, reallocation)
-        amendment = Amendment.objects.create(
-            agreement=agreement, kind=kind, reason=reason, changes=changes, made_by=user
-        )
-        log_activity(
-            agreement.application,
-            user,
-            "agreement_amended",
-            comment=f"{AmendmentKind(kind).label}: {reason}",
-        )
-        if kind == AmendmentKind.NO_COST_EXTENSION:
-            try:
-                from grants.services.reporting import extend_for_new_end_date
-            except ImportError:  # built separately; without it the final report keeps its due date
-                extend_for_new_end_date = None
-            if extend_for_new_end_date is not None:
-                extend_for_new_end_date(agreement, user=user, now=now)
-    return amendment
-
-
-def _extend(agreement: GrantAgreement, new_end_date) -> dict:
-    if new_end_date in (None, ""):
-        raise ApplicationError(_("Give the new end date."), code="amendment")
-    try:
-        new_end = _as_date(new_end_date, _("Give the new end date."))
-    except ApplicationError as error:
-        raise ApplicationError(" ".join(error.messages), code="amendment") from None
-    if new_end <= agreement.end_date:
-        raise ApplicationError(
-            _("A no-cost extension moves the end date later than %(end)s.") % {"end": agreement.end_date.isoformat()},
-            code="amendment",
-        )
-    old = agreement.end_date
-    agreement.end_date = new_end
-    agreement.save(update_fields=["end_date", "updated_at"])
-    return {"end_date": [old.isoformat(), new_end.isoformat()]}
-
-
-def _reallocate(agreement: GrantAgreement, reallocation) -> dict:
-    if not reallocation:
-        raise ApplicationError(_("Give the new amounts of the budget lines."), code="amendment")
-    lines = {line.pk: line for line in agreement.budget_lines.all()}
-    new_totals = {}
-    for key, value in reallocation.items():
-        try:
-            line_id = int(key)
-        except (TypeError, ValueError):
-            line_id = None
-        if line_id not in lines:
-            raise ApplicationError(_("A budget line is not one of this agreement's."), code="amendment")
-        new_totals[line_id] = _parse_amount(value)
-    before = sum((line.total_eur for line in lines.values()), Decimal("0"))
-    after = sum((new_totals.get(pk, line.total_eur) for pk, line in lines.items()), Decimal("0"))
-    if after != before:
-        raise ApplicationError(
-            _("A reallocation cannot change the total of the budget (%(before)s; the new lines add up to %(after)s).")
-            % {"before": format_eur(before), "after": format_eur(after)},
-            code="amendment",
-        )
-    changed = {pk: total for pk, total in new_totals.items() if total != lines[pk].total_eur}
-    if not changed:
-        raise ApplicationError(_("No budget line changes."), code="amendment")
-    record = {str(pk): [str(lines[pk].total_eur), str(total)] for pk, total in changed.items()}
-    for pk, total in changed.items():
-        lines[pk].total_eur = total
-    AgreementBudgetLine.objects.bulk_update([lines[pk] for pk in changed], ["total_eur"])
-    return {"lines": record}
-
-
-def budget_total(agreement: GrantAgreement) -> Decimal:
-    """Sum (EUR) of ``agreement``'s budget lines as awarded, computed in the database."""
-    return agreement.budget_lines.aggregate(total=Sum("total_eur", default=Decimal("0.00")))["total"]
-
-
-def amendment_history(agreement: GrantAgreement) -> list[dict]:
-    """The amendments of ``agreement``, oldest first, ready to show: ``[{"amendment": Amendment, "end_date": (old
-    date, new date) or None, "lines": [(line description, old EUR, new EUR), ...]}]``. Two queries whatever the
-    number of amendments (use ``prefetch_related("amendments", "budget_lines")`` to make it none)."""
-    names = {str(line.pk): line.description for line in agreement.budget_lines.all()}
-    history = []
-    for amendment in agreement.amendments.all():
-        changes = amendment.changes or {}
-        end = changes.get("end_date")
-        history.append(
-            {
-                "amendment": amendment,
-                "end_date": tuple(datetime.date.fromisoformat(value) for value in end) if end else None,
-                "lines": [
-                    (names.get(key, key), Decimal(values[0]), Decimal(values[1]))
-                    for key, values in (changes.get("lines") or {}).items()
-                ],
-            }
-        )
-    return history
+__all__ = [
+    "AMENDABLE_STATUSES",
+    "CENT",
+    "CONDITIONS",
+    "MAX_REASON_LENGTH",
+    "activate_agreement",
+    "activate_started_agreements",
+    "amendment_history",
+    "budget_total",
+    "create_agreement",
+    "link_report_tranches",
+    "payment_schedule",
+    "record_amendment",
+    "require_staff",
+    "scale_lines",
+    "send_agreement",
+    "sign_agreement",
+    "split_tranches",
+    "terminate_agreement",
+    "update_draft_agreement",
+]

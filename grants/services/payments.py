@@ -36,9 +36,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.formatting import format_eur
+from grants.formatting import format_date, format_eur
 from grants.models import GrantAgreement, ReportStatus, Tranche, TrancheCondition
-from grants.services.agreements import require_staff
+from grants.services.agreement_common import require_staff
 from grants.services.closeout import PAYABLE_STATUSES, maybe_complete, tranche_is_due
 from grants.services.common import lock_application, log_activity
 from grants.services.errors import ApplicationError
@@ -105,7 +105,7 @@ def record_payment(
                 % {
                     "number": tranche.number,
                     "amount": format_eur(tranche.paid_amount_eur),
-                    "date": tranche.paid_on.isoformat(),
+                    "date": format_date(tranche.paid_on),
                 },
                 code="already_paid",
             )
@@ -149,7 +149,7 @@ def record_payment(
             application,
             user,
             "tranche_paid",
-            comment=f"{agreement.reference} #{tranche.number}: {format_eur(amount)}, {paid_on.isoformat()}",
+            comment=f"{agreement.reference} #{tranche.number}: {format_eur(amount)}, {format_date(paid_on)}",
         )
         maybe_complete(agreement, user=user, now=now)
     return tranche

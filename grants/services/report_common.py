@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from community.permissions import is_organisation_member
-from grants.formatting import call_country_code
+from grants.formatting import call_country_code, format_date
 from grants.models import (
     AgreementStatus,
     GrantAgreement,
@@ -132,8 +132,9 @@ def require_member(user, agreement: GrantAgreement) -> None:
 
 # --- schedule --------------------------------------------------------------------------------------------------------
 def requirement_label(requirement: ReportingRequirement, zone: ZoneInfo) -> str:
-    """ "Interim report, due 31 March 2026" (in the active language) for the activity log."""
-    day = requirement.due_at.astimezone(zone).date().isoformat()
+    """ "Interim report (31 March 2026)": the report and its due day in the call's zone, in the active language, for
+    the activity log."""
+    day = format_date(requirement.due_at.astimezone(zone).date())
     name = requirement.title or requirement.get_kind_display()
     return f"{name} ({day})"
 

@@ -40,6 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grants.formatting import format_date
 from grants.models import (
     GrantAgreement,
     ReportingRequirement,
@@ -180,7 +181,7 @@ def extend_due_date(requirement_id: int, *, user, new_due_at, reason: str) -> Re
         new_due = _due_from(new_due_at, zone)
         if new_due <= requirement.due_at:
             raise ReportError(_("The new due date must be later than the current one."), code="due_at")
-        old_day = requirement.due_at.astimezone(zone).date().isoformat()
+        old_day = format_date(requirement.due_at.astimezone(zone).date())
         requirement.due_at = new_due
         requirement.save(update_fields=["due_at"])
         log_activity(
@@ -188,7 +189,7 @@ def extend_due_date(requirement_id: int, *, user, new_due_at, reason: str) -> Re
             user,
             "report_due_extended",
             comment=f"{requirement_label(requirement, zone)}: {old_day} → "
-            f"{new_due.astimezone(zone).date().isoformat()}. {reason}",
+            f"{format_date(new_due.astimezone(zone).date())}. {reason}",
         )
     return requirement
 
@@ -211,15 +212,15 @@ def extend_for_new_end_date(
         new_due = end_of_day(final_due_day(agreement), zone)
         if new_due <= final.due_at:
             return final
-        old_day = final.due_at.astimezone(zone).date().isoformat()
+        old_day = format_date(final.due_at.astimezone(zone).date())
         final.due_at = new_due
         final.save(update_fields=["due_at"])
         log_activity(
             application,
             user,
             "report_due_extended",
-            comment=f"{requirement_label(final, zone)}: {old_day} → {new_due.astimezone(zone).date().isoformat()}. "
-            + _("No-cost extension to %(date)s.") % {"date": agreement.end_date.isoformat()},
+            comment=f"{requirement_label(final, zone)}: {old_day} → {format_date(new_due.astimezone(zone).date())}. "
+            + _("No-cost extension to %(date)s.") % {"date": format_date(agreement.end_date)},
         )
     return final
 

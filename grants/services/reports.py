@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from grants.files import inspect_upload
+from grants.formatting import format_date
 from grants.models import (
     AgreementBudgetLine,
     GrantAgreement,
@@ -455,8 +456,8 @@ def _review(requirement_id: int, *, user, outcome: str, comment: str, now, respo
             new_due = _respond_by_due(requirement, respond_by, zone, now)
             if new_due != requirement.due_at:
                 moved = " " + _("Due date moved from %(old)s to %(new)s.") % {
-                    "old": requirement.due_at.astimezone(zone).date().isoformat(),
-                    "new": new_due.astimezone(zone).date().isoformat(),
+                    "old": format_date(requirement.due_at.astimezone(zone).date()),
+                    "new": format_date(new_due.astimezone(zone).date()),
                 }
                 requirement.due_at = new_due
         review = ReportReview.objects.create(

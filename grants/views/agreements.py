@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from grants.formatting import call_country_code, format_in_zone
 from grants.models import GrantAgreement, Tranche
 from grants.permissions import can_view_agreement
-from grants.services.agreements import amendment_history
+from grants.services.amendments import amendment_history
 from grants.services.closeout import tranche_is_due
 from grants.services.payments import payment_summary
 
@@ -32,8 +32,13 @@ def _reports_url(agreement) -> str | None:
         return None
 
 
-def _crumbs() -> list[dict]:
-    return [{"url": reverse("grants:agreement_list"), "title": _("My grants")}]
+def agreement_crumbs(agreement: GrantAgreement | None = None) -> list[dict]:
+    """Breadcrumbs of the grantee's grant pages: "My grants", then ``agreement`` (its reference, linking to its
+    page) when given. The report pages (:mod:`grants.views.reports`) continue this trail."""
+    crumbs = [{"url": reverse("grants:agreement_list"), "title": _("My grants")}]
+    if agreement is not None:
+        crumbs.append({"url": reverse("grants:agreement_detail", args=[agreement.pk]), "title": agreement.reference})
+    return crumbs
 
 
 @login_required
@@ -77,7 +82,7 @@ def agreement_detail(request, pk: int):
     context = {
         "agreement": agreement,
         "call": call,
-        "breadcrumbs": _crumbs(),
+        "breadcrumbs": agreement_crumbs(),
         "budget_lines": list(agreement.budget_lines.all()),
         "tranches": tranches,
         "summary": payment_summary(agreement),

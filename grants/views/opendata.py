@@ -34,7 +34,9 @@ from django.views.decorators.http import require_GET
 from portal.exports import stream_csv
 
 from ..filters import AwardedGrantFilter
+from ..models import AgreementStatus
 from ..opendata import published_agreements, to_360giving, to_csv_rows, with_partners
+from ..public_results import approved_final_results
 
 #: Badge colour of each agreement status on the page (the text carries the meaning).
 STATUS_BADGES = {"signed": "", "active": "active", "completed": "achieved", "terminated": "closed"}
@@ -102,8 +104,9 @@ def _file_query(filters) -> str:
 @require_GET
 def awarded_grants_page(request):
     """The public "Grants awarded" page: filters, totals (number of grants, EUR awarded, EUR paid), a table of
-    :data:`GRANTS_PER_PAGE` grants a page (grantee, project title, call, amount, project dates, status) and links
-    to the 360Giving files with the same filters. The number of queries does not depend on the number of grants.
+    :data:`GRANTS_PER_PAGE` grants a page (grantee, project title, call, amount, project dates, status; for a
+    completed grant, the results of its approved final report: :mod:`grants.public_results`) and links to the
+    360Giving files with the same filters. The number of queries does not depend on the number of grants.
 
     An impossible filter value answers 400 with the form's error next to the field and no list (never the whole
     list, as if the filter had been applied).
@@ -116,8 +119,10 @@ def awarded_grants_page(request):
     totals = grants.order_by().aggregate(count=Count("pk"), awarded=Sum("amount_eur"), paid=Sum("disbursed_eur"))
     page = Paginator(grants, GRANTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    results = approved_final_results(grant.pk for grant in rows if grant.status == AgreementStatus.COMPLETED)
     for grant in rows:
         grant.badge_variant = STATUS_BADGES.get(grant.status, "")
+        grant.public_results = results.get(grant.pk, "")
     query = _file_query(filters)
     suffix = f"?{query}" if query else ""
     with translation.override(settings.LANGUAGE_CODE):  # the files' stable addresses carry no language prefix

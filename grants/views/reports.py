@@ -40,6 +40,7 @@ from grants.models import (
 from grants.services import reporting
 from grants.services.errors import ApplicationPermissionError
 from grants.services.report_common import EDITABLE_STATUSES, MAX_TEXT_LENGTH, NARRATIVE_FIELDS
+from grants.templatetags.report_tags import report_name
 
 
 class ReportNarrativeForm(forms.Form):
@@ -53,6 +54,10 @@ class ReportNarrativeForm(forms.Form):
         required=False,
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea,
+        help_text=gettext_lazy(
+            "In the final report, a summary of this text is published on the public “Grants awarded” page once the "
+            "grant is completed: write about results, not about people."
+        ),
     )
     challenges = forms.CharField(
         label=gettext_lazy("Challenges"), required=False, max_length=MAX_TEXT_LENGTH, widget=forms.Textarea
@@ -90,13 +95,11 @@ def _requirement_or_404(request, pk: int) -> ReportingRequirement:
 
 
 def _crumbs(agreement: GrantAgreement, *, with_reports: bool = True) -> list[dict]:
-    """Breadcrumbs: My applications, the agreement's page (when that page exists), its reports."""
-    from grants.views.applications import _reverse_or_none
+    """Breadcrumbs of the report pages, continuing the agreement's: My grants › the agreement › its reports (the
+    list of reports itself stops at the agreement)."""
+    from grants.views.agreements import agreement_crumbs
 
-    crumbs = [{"url": reverse("grants:dashboard"), "title": _("My applications")}]
-    agreement_url = _reverse_or_none("grants:agreement_detail", agreement.pk)
-    if agreement_url:
-        crumbs.append({"url": agreement_url, "title": agreement.reference})
+    crumbs = agreement_crumbs(agreement)
     if with_reports:
         crumbs.append({"url": reverse("grants:agreement_reports", args=[agreement.pk]), "title": _("Reports")})
     return crumbs
@@ -333,6 +336,13 @@ def report_submit(request, pk: int):
             "files": list(report.files.all()) if report else [],
             "problems": problems,
             "due": format_in_zone(requirement.due_at, zone, country),
+            "breadcrumbs": [
+                *_crumbs(requirement.agreement),
+                {
+                    "url": reverse("grants:report_detail", args=[requirement.pk]),
+                    "title": report_name(requirement.kind, requirement.title),
+                },
+            ],
         },
     )
 

@@ -11,8 +11,11 @@ schedule. The first tranche of each was paid in October 2025. From there (figure
 - Ohrid Public Money Observatory (invented; the demo applicant is a member, so a visitor can try it): interim report
   approved, a no-cost extension to 30 November 2026, final report still to write.
 
-Everything goes through the services (:mod:`grants.services.agreements`, ``payments``, ``reporting``), looked up at
-run time (``portal`` imports none of the apps). Idempotent: an agreement that exists is left alone.
+Everything goes through the services (:mod:`grants.services.agreements`, ``amendments``, ``payments``,
+``reporting``), looked up at run time (``portal`` imports none of the apps). Each step is dated when it happened:
+the services take ``now``, and the activity-log rows they write (stamped at the time of the call) are dated at the
+step too (:func:`portal.demo.evaluation.dated_activity`), as are the agreement's creation and the amendment's
+record. Idempotent: an agreement that exists is left alone.
 """
 
 from __future__ import annotations
@@ -27,12 +30,17 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from .evaluation import _pdf_bytes, staff_user
+from .evaluation import _pdf_bytes, dated_activity, staff_user
 from .grants import MK_CALL_CODE
 from .users import DEMO_DOMAIN, ROLES
 
 SKOPJE = ZoneInfo("Europe/Skopje")
 SIGNED_AT = datetime.datetime(2025, 9, 29, 12, 0, tzinfo=SKOPJE)
+DRAFTED_AT = SIGNED_AT - datetime.timedelta(days=5)
+SENT_AT = SIGNED_AT - datetime.timedelta(days=3)
+AMENDED_AT = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=SKOPJE)
+#: Days staff take to review an interim report.
+INTERIM_REVIEW_DAYS = 4
 START = datetime.date(2025, 10, 1)
 FIRST_PAYMENT = datetime.date(2025, 10, 10)
 
@@ -120,17 +128,19 @@ def _report(requirement, contact, kind: str, spent_share: Decimal, now) -> None:
     reports = import_module("grants.services.reports")
     lines = requirement.agreement.budget_lines.all()
     spending = {line.pk: ((line.total_eur * spent_share).quantize(Decimal("0.01")), "") for line in lines}
-    reports.save_report(
-        requirement.pk, user=contact, narrative=NARRATIVE[kind], spending=spending, submit=True, now=now
-    )
+    with dated_activity(now):
+        reports.save_report(
+            requirement.pk, user=contact, narrative=NARRATIVE[kind], spending=spending, submit=True, now=now
+        )
 
 
 def _pay(agreement, number: int, staff, paid_on: datetime.date) -> None:
     tranche = agreement.tranches.get(number=number)
     if tranche.paid_on is None:
-        _service("payments").record_payment(
-            tranche.pk, user=staff, paid_on=paid_on, amount_eur=tranche.amount_eur, now=_noon(paid_on)
-        )
+        with dated_activity(_noon(paid_on)):  # the completion it may bring is logged at the payment too
+            _service("payments").record_payment(
+                tranche.pk, user=staff, paid_on=paid_on, amount_eur=tranche.amount_eur, now=_noon(paid_on)
+            )
 
 
 def _noon(day: datetime.date) -> datetime.datetime:
@@ -146,15 +156,20 @@ def _agreement_for(application, staff):
         return existing, False
     agreements = _service("agreements")
     end = _months_later(START, application.duration_months or 6)
-    agreement = agreements.create_agreement(
-        application.pk, user=staff, start_date=START, end_date=end, now=SIGNED_AT - datetime.timedelta(days=5)
-    )
-    agreements.send_agreement(agreement.pk, user=staff, now=SIGNED_AT - datetime.timedelta(days=3))
+    with dated_activity(DRAFTED_AT):
+        agreement = agreements.create_agreement(
+            application.pk, user=staff, start_date=START, end_date=end, now=DRAFTED_AT
+        )
+    GrantAgreement.objects.filter(pk=agreement.pk).update(created_at=DRAFTED_AT)
+    with dated_activity(SENT_AT):
+        agreements.send_agreement(agreement.pk, user=staff, now=SENT_AT)
     signed = SimpleUploadedFile(
         f"{agreement.reference}-signed.pdf", _pdf_bytes(f"Grant agreement {agreement.reference}"), "application/pdf"
     )
-    agreements.sign_agreement(agreement.pk, user=staff, signed_file=signed, now=SIGNED_AT)
-    agreements.activate_agreement(agreement.pk, user=staff, now=_noon(START))
+    with dated_activity(SIGNED_AT):  # with the reporting schedule made at signature
+        agreements.sign_agreement(agreement.pk, user=staff, signed_file=signed, now=SIGNED_AT)
+    with dated_activity(_noon(START)):
+        agreements.activate_agreement(agreement.pk, user=staff, now=_noon(START))
     agreement.refresh_from_db()
     _pay(agreement, 1, staff, FIRST_PAYMENT)
     return agreement, True
@@ -168,17 +183,21 @@ def _play(agreement, plan: Plan, contact, staff) -> None:
     if interim is not None and interim.status == "pending" and plan.outcome != OVERDUE:
         submitted = min(interim.due_at - datetime.timedelta(days=3), _noon(datetime.date(2026, 11, 1)))
         _report(interim, contact, "interim", Decimal("0.45"), submitted)
-        reports.approve_report(interim.pk, user=staff, comment="Thank you: clear and complete.", now=submitted)
+        approved = submitted + datetime.timedelta(days=INTERIM_REVIEW_DAYS)
+        with dated_activity(approved):
+            reports.approve_report(interim.pk, user=staff, comment="Thank you: clear and complete.", now=approved)
     if plan.outcome == IN_PROGRESS and agreement.end_date < EXTENDED_END:
-        _service("agreements").record_amendment(
-            agreement.pk,
-            user=staff,
-            kind="no_cost_extension",
-            reason="Two municipalities answered the information requests months late; the final events move to "
-            "November 2026.",
-            new_end_date=EXTENDED_END,
-            now=_noon(datetime.date(2026, 6, 15)),
-        )
+        with dated_activity(AMENDED_AT):  # with the final report's new due date
+            amendment = _service("amendments").record_amendment(
+                agreement.pk,
+                user=staff,
+                kind="no_cost_extension",
+                reason="Two municipalities answered the information requests months late; the final events move "
+                "to November 2026.",
+                new_end_date=EXTENDED_END,
+                now=AMENDED_AT,
+            )
+        _model("grants.Amendment").objects.filter(pk=amendment.pk).update(made_at=AMENDED_AT)
     final = agreement.reporting_requirements.get(kind="final")
     if plan.outcome in (COMPLETED, SUBMITTED) and final.status == "pending":
         submitted = final.due_at - datetime.timedelta(days=5)
@@ -187,7 +206,10 @@ def _play(agreement, plan: Plan, contact, staff) -> None:
         final.refresh_from_db()
         if final.status == "submitted":
             approved = final.due_at + datetime.timedelta(days=7)
-            reports.approve_report(final.pk, user=staff, comment="Approved; the balance will be paid.", now=approved)
+            with dated_activity(approved):
+                reports.approve_report(
+                    final.pk, user=staff, comment="Approved; the balance will be paid.", now=approved
+                )
         agreement.refresh_from_db()
         _pay(agreement, agreement.tranches.count(), staff, (final.due_at + datetime.timedelta(days=14)).date())
 

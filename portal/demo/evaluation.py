@@ -19,7 +19,8 @@ domains differ from each other and from the demo applicant's, so no reviewer is 
 left for screening have a contact member each, so screening them in the demo sends a (console) mail.
 
 Everything here is idempotent: an application that already went through a step is left alone. The services are
-looked up at run time (``portal`` imports none of the apps, GUIDE §2).
+looked up at run time (``portal`` imports none of the apps, GUIDE §2). The activity-log rows the services write
+carry the date of the step they record (:func:`dated_activity`), not the time the demo was loaded.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from importlib import import_module
 from zoneinfo import ZoneInfo
@@ -70,6 +73,18 @@ def _model(label: str):
 
 def _service(name: str):
     return import_module(f"grants.services.{name}")
+
+
+@contextmanager
+def dated_activity(when: datetime.datetime) -> Iterator[None]:
+    """Date at ``when`` (aware) every activity-log row written inside the block: the services stamp
+    ``ActivityLog.created_at`` (``auto_now_add``) with the time of the call, so without this the demo's history would
+    say that a screening of July 2025 or a signature of September 2025 happened when the demo was loaded. Only rows
+    newer than the block's start are touched (the demo runs alone, so they are the block's own)."""
+    ActivityLog = _model("grants.ActivityLog")
+    last = ActivityLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    yield
+    ActivityLog.objects.filter(pk__gt=last).update(created_at=when)
 
 
 def _pdf_bytes(title: str) -> bytes:
@@ -222,7 +237,8 @@ def _screen(application, staff, now) -> None:
             items.append({"code": item["code"], "met": True, "reason": CHECKED_ON_CERTIFICATE})
         else:
             items.append({"code": item["code"], "met": item["met"], "reason": ""})
-    screening.record_screening(application.pk, user=staff, items=items, now=now)
+    with dated_activity(now):
+        screening.record_screening(application.pk, user=staff, items=items, now=now)
 
 
 def _review(application, reviewer, marks: tuple[int, ...], staff, now) -> None:
@@ -232,9 +248,10 @@ def _review(application, reviewer, marks: tuple[int, ...], staff, now) -> None:
     Review = _model("grants.Review")
     if Review.objects.filter(application=application, reviewer=reviewer, status="submitted").exists():
         return
-    assignment = reviews.assign_reviewer(application.pk, reviewer, user=staff, now=now)
-    if assignment.status == "pending_declaration":
-        reviews.declare_conflict(assignment.pk, reviewer=reviewer, has_conflict=False, now=now)
+    with dated_activity(now):
+        assignment = reviews.assign_reviewer(application.pk, reviewer, user=staff, now=now)
+        if assignment.status == "pending_declaration":
+            reviews.declare_conflict(assignment.pk, reviewer=reviewer, has_conflict=False, now=now)
     criteria = list(application.call.criteria.order_by("sort_order", "pk"))
     scores = {
         criterion.pk: {"score": Decimal(mark), "not_applicable": False, "comment": COMMENTS[index % len(COMMENTS)]}
@@ -242,15 +259,16 @@ def _review(application, reviewer, marks: tuple[int, ...], staff, now) -> None:
     }
     total = sum(marks)
     recommendation = "fund" if total >= 24 else "fund_with_changes" if total >= 20 else "do_not_fund"
-    scoring.save_review(
-        assignment.pk,
-        user=reviewer,
-        scores=scores,
-        recommendation=recommendation,
-        overall_comment="A solid proposal." if total >= 22 else "The proposal needs a clearer work plan.",
-        submit=True,
-        now=now,
-    )
+    with dated_activity(now):
+        scoring.save_review(
+            assignment.pk,
+            user=reviewer,
+            scores=scores,
+            recommendation=recommendation,
+            overall_comment="A solid proposal." if total >= 22 else "The proposal needs a clearer work plan.",
+            submit=True,
+            now=now,
+        )
 
 
 def _decide(application, sample: Sample, staff, now) -> None:
@@ -258,15 +276,16 @@ def _decide(application, sample: Sample, staff, now) -> None:
     application.refresh_from_db()
     if application.status in ("awarded", "rejected", "reserve") or sample.stage not in ("award", "reserve", "reject"):
         return
-    decisions.record_decision(
-        application.pk,
-        sample.stage,
-        user=staff,
-        reason=sample.reason,
-        amount_eur=application.requested_amount_eur if sample.stage == "award" else None,
-        request_token=f"demo-{application.reference}",
-        now=now,
-    )
+    with dated_activity(now):
+        decisions.record_decision(
+            application.pk,
+            sample.stage,
+            user=staff,
+            reason=sample.reason,
+            amount_eur=application.requested_amount_eur if sample.stage == "award" else None,
+            request_token=f"demo-{application.reference}",
+            now=now,
+        )
 
 
 def _evaluate(application, sample: Sample, reviewers: list, staff, when: dict) -> None:
@@ -281,7 +300,8 @@ def _evaluate(application, sample: Sample, reviewers: list, staff, when: dict) -
         _review(application, reviewers[index % len(reviewers)], marks, staff, when["reviewed"])
     if sample.stage == "under_review":
         demo_reviewer = reviewers[-1]
-        _service("reviews").assign_reviewer(application.pk, demo_reviewer, user=staff, now=when["reviewed"])
+        with dated_activity(when["reviewed"]):
+            _service("reviews").assign_reviewer(application.pk, demo_reviewer, user=staff, now=when["reviewed"])
         return
     _decide(application, sample, staff, when["decided"])
 

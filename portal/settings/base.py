@@ -158,6 +158,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grants.tasks.send_report_reminders",
         "schedule": crontab(minute=0, hour=6),
     },
+    # Community digests (issue 6): each covers a closed UTC window (up to the last midnight, or Monday 00:00 for the
+    # weekly one); a second run mails nothing more.
+    "community-daily-digests": {
+        "task": "community.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "community-weekly-digests": {
+        "task": "community.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),  # Monday
+    },
 }
 
 # --- Notification outbox (portal.notifications) -----------------------------------------------------------------
@@ -299,6 +309,8 @@ FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=10 * 1024 * 102
 # of one application's files.
 GRANTS_ATTACHMENT_MAX_BYTES = env.int("GRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 GRANTS_APPLICATION_MAX_TOTAL_BYTES = env.int("GRANTS_APPLICATION_MAX_TOTAL_BYTES", default=40 * 1024 * 1024)
+# Community documents (community.services.workspace.share_document, checked by portal.files), in bytes per file.
+COMMUNITY_DOCUMENT_MAX_BYTES = env.int("COMMUNITY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail ---------------------------------------------------------------------------------------------------

@@ -30,3 +30,12 @@ def elided_page_range(paginator: Paginator, number: int):
     if isinstance(paginator, Page):
         paginator = paginator.paginator
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def has_required_fields(form) -> bool:
+    """True when a visible field of ``form`` (a Django form) is required, so ``components/form_field.html`` marks
+    it with "*": ``components/form.html`` shows its "Fields marked with * are required." line only then (a form of
+    optional fields, such as a report draft, would otherwise promise a marker it never shows)."""
+    visible = getattr(form, "visible_fields", None)
+    return bool(visible) and any(field.field.required for field in visible())

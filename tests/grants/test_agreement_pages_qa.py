@@ -106,10 +106,12 @@ def test_agreement_forms_show_their_title_and_the_agreement_in_the_header(staff)
     from tests.grants.test_staff_pages_qa import visible_header
 
     application = awarded()
+    draft = make_agreement(staff)
     sent = make_agreement(staff, status="sent")
     signed = make_agreement(staff, status="signed")
     pages = [
         (reverse("grants_agreements:create", args=[application.pk]), "Create grant agreement", application.reference),
+        (reverse("grants_agreements:edit_draft", args=[draft.pk]), "Change the draft agreement", draft.reference),
         (reverse("grants_agreements:sign", args=[sent.pk]), "Record the signature", sent.reference),
         (reverse("grants_agreements:terminate", args=[signed.pk]), "Terminate the grant agreement", signed.reference),
         (reverse("grants_agreements:amend", args=[signed.pk]), "Record an amendment", signed.reference),

@@ -288,3 +288,31 @@ def test_terminate_form_needs_a_reason(staff, signed):
     assert client.post(url, {"reason": "Fraud found."}).status_code == 302
     signed.refresh_from_db()
     assert signed.status == AgreementStatus.TERMINATED
+
+
+def test_due_as_a_date_header_and_due_as_a_tranche_status_are_translated_apart(staff):
+    """One English word, two meanings (QA walk): the tranche status "Due" (Turkish "Vadesi geldi") and the header
+    of a due-date column (Turkish "Son tarih") are separate messages (pgettext contexts), translated in every
+    catalogue."""
+    import polib
+    from django.conf import settings
+    from django.utils import translation
+
+    for language in ("bs", "sq", "mk", "sr_Latn", "tr"):
+        catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
+        status = catalogue.find("Due", msgctxt="tranche status")
+        column = catalogue.find("Due", msgctxt="due date")
+        assert status and column and status.msgstr and column.msgstr, language
+        assert status.msgstr != column.msgstr, language
+        assert catalogue.find("Due", msgctxt=None) is None, language  # no context-free "Due" left
+    with translation.override("tr"):
+        assert translation.pgettext("tranche status", "Due") == "Vadesi geldi"
+        assert translation.pgettext("due date", "Due") == "Son tarih"
+
+    agreement = make_agreement(staff, status="signed", with_schedule=True)
+    client = _client(member_of(agreement.organisation))
+    with translation.override("tr"):
+        html = client.get(reverse("grants:agreement_detail", args=[agreement.pk])).content.decode()
+        reports = client.get(reverse("grants:agreement_reports", args=[agreement.pk])).content.decode()
+    assert "Vadesi geldi" in html  # the first tranche is due at signature
+    assert '<th scope="col">Son tarih</th>' in reports and "Vadesi geldi" not in reports

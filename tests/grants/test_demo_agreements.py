@@ -95,3 +95,37 @@ def test_running_twice_changes_nothing(demo):
     again = ensure_agreements_demo()
     assert again["agreements_created"] == 0
     assert again["agreements"] == demo["agreements"]
+
+
+def test_the_activity_log_carries_the_dates_of_the_events_not_the_load_time(demo):
+    """Each logged step is dated when it happened in the story (signed 29 September 2025, ...), not when
+    ``load_demo`` ran (frozen here at ``TODAY``)."""
+    from grants.models import ActivityLog, Amendment
+    from portal.demo.agreements import AMENDED_AT, DRAFTED_AT, SENT_AT, SIGNED_AT
+
+    agreement = agreement_of("Association for Democratic Initiatives")
+    log = {
+        entry.action: entry.created_at
+        for entry in ActivityLog.objects.filter(application=agreement.application).order_by("created_at", "pk")
+        if entry.action != "tranche_paid"
+    }
+    assert log["agreement_created"] == DRAFTED_AT
+    assert log["agreement_sent"] == SENT_AT
+    assert log["agreement_signed"] == SIGNED_AT
+    assert log["agreement_activated"].date() == datetime.date(2025, 10, 1)
+    assert log["agreement_completed"] == agreement.completed_at
+    paid = ActivityLog.objects.filter(application=agreement.application, action="tranche_paid").order_by("pk")
+    assert paid[0].created_at.date() == datetime.date(2025, 10, 10)
+    assert agreement.created_at == DRAFTED_AT
+    assert Amendment.objects.get(agreement=agreement_of("Ohrid Public Money Observatory")).made_at == AMENDED_AT
+    # Nothing the evaluation and agreements demo logged carries the load time.
+    assert not ActivityLog.objects.filter(created_at=TODAY).exists(), list(
+        ActivityLog.objects.filter(created_at=TODAY).values_list("application__reference", "action")
+    )
+
+
+def test_completed_demo_grants_show_their_results_on_the_public_page(demo, client):
+    html = client.get(reverse("grants:awarded")).content.decode()
+    assert html.count("<summary>Results</summary>") == GrantAgreement.objects.filter(status="completed").count()
+    assert "The planned results were reached" in html
+    assert "The dataset is half complete" not in html  # an interim report's results are never published

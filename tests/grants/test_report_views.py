@@ -355,3 +355,12 @@ def test_no_changes_notice_when_the_report_is_not_sent_back(client, grant):
     client.force_login(member)
     html = client.get(reverse("grants:report_detail", args=[final.pk])).content.decode()
     assert 'id="changes-requested"' not in html
+
+
+def test_report_form_does_not_promise_required_marks_it_never_shows(client, grant):
+    """The narrative is checked at submission, not per field: no "*" on the form, so no line explaining it."""
+    agreement, final, member, outsider = grant
+    client.force_login(member)
+    html = client.get(reverse("grants:report_detail", args=[final.pk])).content.decode()
+    assert 'name="results"' in html
+    assert "Fields marked with *" not in html and 'class="required"' not in html

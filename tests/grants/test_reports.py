@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from grants.formatting import format_date
 from grants.models import ActivityLog, AgreementStatus, Report, ReportFile, ReportReview, ReportStatus
 from grants.services import reporting
 from grants.services.errors import ApplicationPermissionError
@@ -304,7 +305,8 @@ def test_request_changes_gives_the_grantee_a_new_due_date(setup, staff):
     assert final.original_due_at == first_due
     log = ActivityLog.objects.get(application=agreement.application, action="report_changes_requested")
     assert "Add the receipts." in log.comment
-    assert f"Due date moved from {first_due.astimezone(skopje.tzinfo).date().isoformat()} to 2027-04-15." in log.comment
+    first_day = format_date(first_due.astimezone(skopje.tzinfo).date())
+    assert f"Due date moved from {first_day} to 15 April 2027." in log.comment
     mail = OutboxMessage.objects.get(template="report_reviewed")
     assert "Add the receipts." in mail.body_text
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
@@ -272,6 +273,34 @@ def test_form_error_summary_links_to_each_invalid_field():
     assert 'href="#id_email"' in html
     assert 'href="#id_country"' in html
     assert 'href="#id_name"' not in html  # valid fields are not listed
+
+
+def test_required_fields_are_marked_and_the_form_says_what_the_mark_means():
+    """Each required field carries a visible "*" (hidden from screen readers, which hear the input's ``required``
+    attribute instead); optional fields carry none; the "Fields marked with * are required." line comes with them."""
+    form = SampleForm()
+    html = render_to_string("components/form.html", {"form": form})
+    assert "Fields marked with * are required." in html
+    for field in form.visible_fields():
+        label = re.search(
+            rf'<(?:label for="{field.id_for_label}"|legend)>{re.escape(field.label)}(.*?)</(?:label|legend)>', html
+        )
+        assert label, field.name
+        marked = '<span class="required" aria-hidden="true">*</span>' in label.group(1)
+        assert marked == field.field.required, field.name
+    assert re.search(r'<input[^>]*name="email"[^>]*\brequired\b', html)
+
+
+def test_a_form_without_required_fields_does_not_promise_a_mark():
+    """A form of optional fields only (e.g. a report draft) shows no "*" and so no line explaining it."""
+
+    class OptionalForm(forms.Form):
+        note = forms.CharField(label="Note", required=False)
+        more = forms.CharField(label="More", required=False, widget=forms.Textarea)
+
+    html = render_to_string("components/form.html", {"form": OptionalForm()})
+    assert "Fields marked with *" not in html and 'class="required"' not in html
+    assert 'id="id_note"' in html
 
 
 def test_radio_field_is_a_fieldset_with_legend():
