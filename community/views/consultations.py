@@ -124,7 +124,7 @@ def _why_no_vote(user, consultation, role, now) -> str:
 
 
 def _winning_text(result) -> str:
-    """The prefilled decision for a closed consultation: its question and the winning option(s)."""
+    """The prefilled decision of a closed consultation: its question and the winner (or the options tied first)."""
     if result is None or not result.winners:
         return ""
     names = "; ".join(option.label for option in result.winners)

@@ -103,7 +103,9 @@ def exchange_detail(request, slug: str, pk: int):
     community = workspace_community(request, slug)
     exchange = _visible_exchange(request, community, pk)
     documents = (
-        CommunityDocument.objects.visible_to(request.user).filter(exchange=exchange).select_related("uploaded_by")
+        CommunityDocument.objects.visible_to(request.user)
+        .filter(exchange=exchange)
+        .select_related("uploaded_by", "community")
     )
     context = {
         "exchange": exchange,

@@ -327,3 +327,27 @@ def test_list_query_count_is_flat(client, world):
     for _ in range(30):
         ExchangeFactory(host=world["ba"], visiting=world["rs"])
     assert count() == few
+
+
+@pytest.mark.parametrize("role", ["host_member", "visiting_member", "rcp_coordinator"])
+def test_document_link_on_the_exchange_page_downloads_the_file(client, world, role, tmp_path, settings, monkeypatch):
+    """Found when merging with the document library: the link used this workspace's slug, but the download view
+    looks a document up under its own community (the host), so a visiting member's link answered 404."""
+    import re
+
+    from tests.community.workspace_factories import DocumentFactory, use_document_storage
+
+    use_document_storage(tmp_path, settings, monkeypatch)
+    document = DocumentFactory(community=world["mk"], exchange=world["exchange"], title="Visit programme")
+    _login(client, world, role)
+    page = client.get(_url(world, role, "exchange_detail")).content.decode()
+    link = re.search(rf'href="([^"]+/documents/{document.pk}/download/)"', page).group(1)
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    upload = reverse("workspace:document_upload", args=[world[HOME[role]].slug])
+    assert f'href="{upload}?exchange={world["exchange"].pk}"' in page
+
+    third = world["users"]["third_dag_member"]
+    client.force_login(third)
+    assert client.get(link).status_code == 404
