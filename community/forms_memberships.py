@@ -90,8 +90,13 @@ class RemoveMemberForm(forms.Form):
 
 
 class MyMembershipForm(NoNulMixin, forms.Form):
-    """The member's own details and what the public roster may show about them (each consent separately)."""
+    """The member's own details and what the public roster may show about them (each consent separately).
 
+    ``first_name``/``last_name`` are the account's name (members and the public roster know the member by it).
+    """
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     consent_public_name = forms.BooleanField(
         label=_("Show my name on the public roster"),
         required=False,
@@ -133,6 +138,17 @@ class MyMembershipForm(NoNulMixin, forms.Form):
             "position": membership.position,
             "expertise": list(membership.expertise.all()),
         }
+
+    def clean(self):
+        """A member listed publicly must have a name to be listed under."""
+        data = super().clean()
+        if "first_name" not in self.data and "last_name" not in self.data:
+            # A client that does not send the name fields keeps the account's name (see the view).
+            data["first_name"] = self.initial.get("first_name", "")
+            data["last_name"] = self.initial.get("last_name", "")
+        if data.get("consent_public_name") and not (data.get("first_name") or data.get("last_name")):
+            self.add_error("first_name", _("Enter your name to be listed on the public roster."))
+        return data
 
     def consents(self) -> dict[str, bool]:
         """The ``consents`` mapping for :func:`community.services.memberships.update_my_membership`."""

@@ -102,7 +102,8 @@ def public_roster(community: Community) -> list[RosterEntry]:
     """The public roster of ``community``: its own active members who consented to be listed (one query).
 
     For the RCP only its explicit members are listed (DAG members reach its workspace but are listed on their
-    DAG's page). Sorted by last name, then first name.
+    DAG's page). A member whose account has no name yet is left out (an email address is never shown). Sorted by
+    last name, then first name.
     """
     memberships = (
         Membership.objects.listed_publicly()
@@ -117,6 +118,7 @@ def public_roster(community: Community) -> list[RosterEntry]:
             sector=str(membership.get_sector_display()) if membership.consent_public_sector else "",
         )
         for membership in memberships
+        if membership.user.get_full_name()
     ]
 
 

@@ -349,7 +349,8 @@ def _percent(part: int, whole: int) -> Decimal | None:
 def results(consultation: Consultation) -> ConsultationResults:
     """Count a closed ``consultation`` (four queries).
 
-    Single vote: ``votes`` per option. Ranked: Borda ``points`` per option (``n`` options: rank 1 earns ``n``,
+    ``rows`` are ordered by the deciding count (most first; ties in the options' order). Single vote: ``votes`` per
+    option. Ranked: Borda ``points`` per option (``n`` options: rank 1 earns ``n``,
     rank ``k`` earns ``n - k + 1``) and ``first_preferences``. ``winners``: the options with the most votes
     (single) or points (ranked), several on a tie, none when no ballot was cast. ``turnout``: ballots cast ÷ the
     voters eligible on the closing day (:func:`eligible_voter_ids`, plus anyone who voted and has left since).
@@ -378,6 +379,8 @@ def results(consultation: Consultation) -> ConsultationResults:
     for row in rows:
         row.share = _percent(row.points, total) or Decimal(0)
         row.winner = top > 0 and row.points == top
+    # Ranked from the most votes (points) down; options with equal counts keep their published order.
+    rows.sort(key=lambda r: -r.points)
     voter_ids = set(consultation.ballots.values_list("voter_id", flat=True))
     closing_day = min(timezone.now(), consultation.closes_at).date()
     eligible = len(eligible_voter_ids(consultation.community, closing_day) | voter_ids)

@@ -208,8 +208,11 @@ def update_my_membership(
     organisation: str = "",
     position: str = "",
     expertise: Iterable | None = None,
+    name: tuple[str, str] | None = None,
 ) -> Membership:
     """The member changes their public-roster consent and their details.
+
+    ``name`` (optional) is ``(first name, last name)`` for the member's account (each at most 150 characters).
 
     ``consents`` maps ``"name"``, ``"organisation"`` and ``"sector"`` (see :data:`CONSENT_FIELDS`) to booleans (a
     missing key is ``False``: consent is never assumed). ``consent_recorded_at`` becomes now (UTC) when a consent
@@ -235,8 +238,20 @@ def update_my_membership(
             membership.consent_recorded_at = timezone.now()
             changed.append("consent_recorded_at")
         _save_changed(membership, changed)
+        if name is not None:
+            _set_account_name(membership.user, *name)
         log(instance=membership, action=LOG_DETAILS, user=by, data={"changed": changed})
     return membership
+
+
+def _set_account_name(user, first_name: str, last_name: str) -> None:
+    """Save the account's first and last name (trimmed); ``ValidationError`` when one is over 150 characters."""
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if len(first_name) > 150 or len(last_name) > 150:
+        raise ValidationError(_("A name may have at most 150 characters."))
+    if (user.first_name, user.last_name) != (first_name, last_name):
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
 
 
 def _change_role(community: Community, membership: Membership, role: str, by) -> bool:

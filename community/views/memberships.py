@@ -408,7 +408,12 @@ def membership(request, slug: str):
             .order_by("community__name")
         )
     else:
-        form = MyMembershipForm(request.POST or None, initial=MyMembershipForm.initial_for(own))
+        initial = {
+            **MyMembershipForm.initial_for(own),
+            "first_name": request.user.first_name,
+            "last_name": request.user.last_name,
+        }
+        form = MyMembershipForm(request.POST or None, initial=initial)
         if request.method == "POST":
             if form.is_valid():
                 data = form.cleaned_data
@@ -421,6 +426,7 @@ def membership(request, slug: str):
                         organisation=data["organisation"],
                         position=data["position"],
                         expertise=data["expertise"],
+                        name=(data["first_name"], data["last_name"]),
                     )
                 except ValidationError as error:
                     for message in error.messages:

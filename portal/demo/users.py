@@ -68,6 +68,18 @@ STAFF_MODEL_PERMISSIONS = [
     # Community → Organisations: list, inspect and mark verified (community/wagtail_hooks.py).
     ("community", "view_organisation"),
     ("community", "change_organisation"),
+    # Community → Communities, Memberships, Invitations, Requests to join (community/admin_*.py).
+    ("community", "add_community"),
+    ("community", "change_community"),
+    ("community", "view_community"),
+    ("community", "add_membership"),
+    ("community", "change_membership"),
+    ("community", "view_membership"),
+    ("community", "add_communityinvitation"),
+    ("community", "change_communityinvitation"),
+    ("community", "view_communityinvitation"),
+    ("community", "change_joinrequest"),
+    ("community", "view_joinrequest"),
 ]
 # Page permissions on Wagtail's root page (so they cover every locale's tree).
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
