@@ -69,3 +69,12 @@ def test_results_are_listed_from_the_most_votes_down():
         BallotChoice.objects.create(ballot=ballot, option=second)
     assert [row.option.label for row in results(consultation).rows] == ["B", "A"]
     assert first.pk < second.pk
+
+
+def test_the_decision_log_has_breadcrumbs_although_it_is_paginated():
+    mk = dag("MK")
+    client = Client()
+    client.force_login(community_member(mk))
+    text = client.get(reverse("workspace:decisions", args=[mk.slug])).content.decode()
+    assert 'class="breadcrumbs' in text
+    assert reverse("workspace:home", args=[mk.slug]) in text.split('class="breadcrumbs', 1)[1].split("</nav>", 1)[0]
