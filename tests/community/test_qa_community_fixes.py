@@ -78,3 +78,16 @@ def test_the_decision_log_has_breadcrumbs_although_it_is_paginated():
     text = client.get(reverse("workspace:decisions", args=[mk.slug])).content.decode()
     assert 'class="breadcrumbs' in text
     assert reverse("workspace:home", args=[mk.slug]) in text.split('class="breadcrumbs', 1)[1].split("</nav>", 1)[0]
+
+
+def test_a_used_or_foreign_invitation_does_not_show_the_invited_address():
+    from tests.community.community_factories import CommunityInvitationFactory
+
+    mk = dag("MK")
+    used = CommunityInvitationFactory(community=mk, email="private.person@example.org", accepted_at=timezone.now())
+    foreign = CommunityInvitationFactory(community=mk, email="someone.else@example.org")
+    client = Client()
+    client.force_login(UserFactory(email="intruder@example.org"))
+    for invitation in (used, foreign):
+        text = client.get(reverse("workspace:invitation_accept", args=[invitation.token])).content.decode()
+        assert invitation.email not in text
