@@ -163,6 +163,15 @@ def test_json_package_validates_against_the_360giving_schema():
     assert len(package["grants"]) == 3
 
 
+def test_the_schema_check_is_not_vacuous_a_grant_without_required_fields_fails():
+    awarded_agreement(open_call(code="mk-2026"), status=AgreementStatus.ACTIVE)
+    package = json.loads(_get(JSON_URL).content)
+    assert _errors(package) == []
+    del package["grants"][0]["amountAwarded"]
+    package["grants"][0]["awardDate"] = "not a date"
+    assert _errors(package) != []
+
+
 def test_a_grant_in_the_package_carries_the_standards_fields():
     call = open_call(code="fields-2026", title="Civic monitoring 2026")
     organisation = OrganisationFactory(legal_name="Open Skopje", country=_country("MK"))
