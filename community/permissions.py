@@ -63,14 +63,18 @@ def community_ids(user) -> set[int]:
 def role_in(user, community) -> str | None:
     """``user``'s role in ``community`` (a ``MemberRole`` value), ``"member"`` for DAG members in the RCP, or None.
 
-    An explicit active membership wins (an RCP coordinator is a coordinator); one query per call.
+    An explicit active membership wins (an RCP coordinator is a coordinator). One query per community, cached on
+    ``user`` for the request like :func:`community_ids` (a workspace page asks several times: tabs, header, actions).
     """
     from .models import MemberRole, Membership
 
     if community.pk not in community_ids(user):
         return None
-    role = Membership.objects.active().filter(user=user, community=community).values_list("role", flat=True).first()
-    return role or MemberRole.MEMBER
+    roles = user.__dict__.setdefault("_community_roles_cache", {})
+    if community.pk not in roles:
+        role = Membership.objects.active().filter(user=user, community=community).values_list("role", flat=True).first()
+        roles[community.pk] = role or MemberRole.MEMBER
+    return roles[community.pk]
 
 
 def is_member(user, community) -> bool:

@@ -73,3 +73,14 @@ def test_one_open_membership_per_person_and_community():
     user = community_member(mk)
     with pytest.raises(IntegrityError):
         community_member(mk, user=user)
+
+
+def test_role_is_read_once_per_request_and_community(django_assert_num_queries):
+    mk = dag("MK")
+    user = fresh(community_member(mk, role=MemberRole.COORDINATOR))
+    permissions.community_ids(user)
+    with django_assert_num_queries(1):
+        assert permissions.role_in(user, mk) == MemberRole.COORDINATOR
+        assert permissions.is_coordinator(user, mk)
+        assert permissions.can_coordinate(user, mk)
+    assert permissions.role_in(fresh(user), mk) == MemberRole.COORDINATOR
