@@ -4,6 +4,9 @@
 gettext so every locale shows its own spelling (Türkiye/Turkey, Kosovo/Kosova): see context notes on naming.
 """
 
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 PROGRAMME_COUNTRIES = [
@@ -44,3 +47,11 @@ def zone_display_name(zone_name: str, country_code: str | None = None) -> str:
     if country_code and (country_code, zone_name) in ZONES_NAMED_BY_COUNTRY:
         return str(display_name(country_code, zone_name))
     return zone_name
+
+
+def validate_timezone(value: str) -> None:
+    """Raise ``ValidationError`` unless ``value`` is an IANA time zone name (e.g. ``Europe/Skopje``).
+
+    Used by every model that carries its own zone (calls, events)."""
+    if value not in available_timezones():
+        raise ValidationError(_("“%(zone)s” is not a known time zone."), params={"zone": value}, code="timezone")

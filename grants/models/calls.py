@@ -8,7 +8,7 @@ Rules are frozen once the call opens: :meth:`Call.freeze_rules` stores them as a
 
 from datetime import UTC
 from decimal import Decimal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,16 +19,11 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from community.models import OrganisationType
+from portal.countries import validate_timezone  # noqa: F401  (re-exported: migrations name it here)
 
 ZERO = Decimal("0.00")
 CURRENCY_CHOICES = [("EUR", "EUR")]
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(ZERO)]}
-
-
-def validate_timezone(value: str) -> None:
-    """Raise ``ValidationError`` unless ``value`` is an IANA time zone name (e.g. ``Europe/Skopje``)."""
-    if value not in available_timezones():
-        raise ValidationError(_("“%(zone)s” is not a known time zone."), params={"zone": value}, code="timezone")
 
 
 #: Conditions a tranche of a call's payment schedule may have (``payment_schedule[i]["condition"]``).
