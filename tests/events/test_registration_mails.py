@@ -130,7 +130,8 @@ def test_mail_is_in_the_recipients_language_with_the_translated_title_and_link(o
 
     mail = _last_mail(user)
     assert mail.language == "tr"
-    assert "Integrity Watch platformları eğitimi" in mail.subject
+    assert mail.subject == "[Integrity Watch] Kaydınız onaylandı: Integrity Watch platformları eğitimi"
+    assert "12 Mart 2099, 17:00 – 19:00 (Europe/Skopje, CET)" in mail.body_text
     assert "http://testserver/tr/" in mail.body_text
     assert "http://testserver/tr/my-events/" in mail.body_text
     assert "Training on the Integrity Watch platforms" not in mail.body_text
