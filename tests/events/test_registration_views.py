@@ -80,7 +80,7 @@ def test_anonymous_visitor_sees_the_public_facts_and_a_sign_in_link(client, even
     assert "40 seats left" in html
     assert "dag-mk@example.org" in html
     assert "Sign in to register" in html and f"next={event.url}" in html.replace("%2F", "/")
-    assert 'action="' + event.url + 'register/"' not in html  # no form for anonymous visitors
+    assert 'action="' + event.url + "register/" not in html  # no form for anonymous visitors
     assert "Cookie" in response["Vary"]
 
 
@@ -204,7 +204,7 @@ def test_members_only_event_is_open_to_members_who_can_register(client, members_
 
     response = client.get(members_event.url)
     assert response.status_code == 200
-    assert 'action="' + members_event.url + 'register/"' in _html(response)
+    assert 'action="' + members_event.url + 'register/#registration-title"' in _html(response)
 
     client.post(members_event.url + "register/", {"organisation": "Transparency MK"})
     registration = Registration.objects.get(user=member)
@@ -309,3 +309,30 @@ def test_closed_and_not_yet_open_registration(client, events_index):
     response = client.post(closed.url + "register/", follow=True)
     assert "Registration for this event has closed." in _html(response)
     assert not Registration.objects.exists()
+
+
+def test_registering_on_a_translated_page_registers_for_the_default_locale_event(client, events_index):
+    from wagtail.models import Locale, Page
+
+    locale_tr = Locale.objects.get_or_create(language_code="tr")[0]
+    event = event_page(events_index, title="DAG meeting", capacity=5)
+    question = RegistrationQuestion.objects.create(page=event, label="Which working group?", required=True)
+    translated = event.copy_for_translation(locale_tr, copy_parents=True)
+    translated.title = "DAG toplantısı"
+    translated.save_revision().publish()
+    for page in Page.objects.filter(locale=locale_tr, live=False):
+        page.specific.save_revision().publish()
+    translated.questions.update(label="Hangi çalışma grubu?")
+    user = UserFactory()
+    client.force_login(user)
+
+    html = _html(client.get(translated.url))
+
+    assert translated.url.startswith("/tr/")
+    assert "DAG toplantısı" in html and "Kayıt" in html
+    assert "Hangi çalışma grubu?" in html and f'name="question_{question.pk}"' in html
+    response = client.post(translated.url + "register/", {f"question_{question.pk}": "Açık veri"})
+    assert response.status_code == 302 and response["Location"] == translated.url
+    registration = Registration.objects.get(user=user)
+    assert registration.event_id == event.pk and registration.answers == {str(question.pk): "Açık veri"}
+    assert "You are registered." in _html(client.get(event.url))  # one registration, whatever the language
