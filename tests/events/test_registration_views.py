@@ -336,3 +336,30 @@ def test_registering_on_a_translated_page_registers_for_the_default_locale_event
     registration = Registration.objects.get(user=user)
     assert registration.event_id == event.pk and registration.answers == {str(question.pk): "Açık veri"}
     assert "You are registered." in _html(client.get(event.url))  # one registration, whatever the language
+
+
+def test_page_query_count_does_not_grow_with_agenda_hosts_and_languages(client, events_index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.community.community_factories import RCPFactory
+
+    def build(size):
+        hosts = [RCPFactory(), *(dag(code) for code in ["MK", "AL", "RS", "BA"][: size - 1])]
+        event = event_page(events_index, host_communities=hosts, languages=["en", "mk", "sq", "tr"][: min(size, 4)])
+        for n in range(size * 3):
+            event.agenda_items.create(day=1 + n % 3, starts_at=time(9, n % 60), title=f"Item {n}", speaker="Chair")
+        for n in range(size):
+            RegistrationQuestion.objects.create(page=event, label=f"Question {n}")
+        event.save()
+        return event
+
+    small, large = build(1), build(5)
+    client.force_login(UserFactory())
+    counts = []
+    for event in (small, large):
+        client.get(event.url)  # warm the site and locale caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(event.url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
