@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from events.admin_forms import EventPageForm
 from portal.countries import validate_timezone
 
 from .choices import (
@@ -192,6 +193,7 @@ class EventPage(RoutablePageMixin, Page):
     contact_email = models.EmailField(_("organiser's email"), blank=True)
 
     objects = EventPageManager()
+    base_form_class = EventPageForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -298,6 +300,15 @@ class EventPage(RoutablePageMixin, Page):
     def is_past(self, now: datetime | None = None) -> bool:
         """True once the (last meeting of the) event has ended."""
         return self.last_ends_at <= (now or timezone.now())
+
+    # --- calendar --------------------------------------------------------------------------------------------------
+
+    @path("ics/", name="ics")
+    def ics(self, request):
+        """The event's ``.ics`` download (``events.views.calendars.event_ics``)."""
+        from events.views.calendars import event_ics
+
+        return event_ics(request, self)
 
     # --- registration ------------------------------------------------------------------------------------------
 
