@@ -70,13 +70,14 @@ def event_ics(request, page: EventPage) -> HttpResponse:
     return response
 
 
-def _feed_locale(code: str | None) -> Locale:
-    """The content locale for ``code`` (e.g. "mk", "sr-latn"), falling back to the default locale."""
-    if code and code in dict(settings.LANGUAGES):
-        locale = Locale.objects.filter(language_code=code).first()
-        if locale is not None:
-            return locale
-    return Locale.get_default()
+def _feed_language(code: str | None) -> str:
+    """``code`` (e.g. "mk", "sr-latn") when the portal speaks it, else the default language."""
+    return code if code and code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _feed_locale(language: str) -> Locale:
+    """The content locale of ``language``, or the default locale when there is none."""
+    return Locale.objects.filter(language_code=language).first() or Locale.get_default()
 
 
 def _feed_events(locale: Locale):
@@ -89,8 +90,8 @@ def _feed_events(locale: Locale):
     )
 
 
-def _feed_response(request, events, *, name: str, filename: str, locale: Locale, for_user=None) -> HttpResponse:
-    with translation.override(locale.language_code):
+def _feed_response(request, events, *, name: str, filename: str, language: str, for_user=None) -> HttpResponse:
+    with translation.override(language):
         content = calendars.feed_calendar(events, for_user=for_user, name=name, request=request)
     return _calendar_response(content, filename, attachment=False)
 
@@ -98,11 +99,11 @@ def _feed_response(request, events, *, name: str, filename: str, locale: Locale,
 @require_GET
 def site_feed(request) -> HttpResponse:
     """``/calendar/events.ics``: every public event of the site (``?lang=`` picks the locale)."""
-    locale = _feed_locale(request.GET.get("lang"))
-    with translation.override(locale.language_code):
+    language = _feed_language(request.GET.get("lang"))
+    with translation.override(language):
         name = _("Integrity Watch events")
-    events = _feed_events(locale).public_listing()
-    response = _feed_response(request, events, name=name, filename="events.ics", locale=locale)
+    events = _feed_events(_feed_locale(language)).public_listing()
+    response = _feed_response(request, events, name=name, filename="events.ics", language=language)
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
@@ -113,11 +114,11 @@ def community_feed(request, slug: str) -> HttpResponse:
     from community.models import Community
 
     community = get_object_or_404(Community, slug=slug)
-    locale = _feed_locale(request.GET.get("lang"))
-    with translation.override(locale.language_code):
+    language = _feed_language(request.GET.get("lang"))
+    with translation.override(language):
         name = _("Events of %(community)s") % {"community": community}
-    events = _feed_events(locale).public_listing().filter(host_communities=community)
-    response = _feed_response(request, events, name=name, filename=f"{community.slug}.ics", locale=locale)
+    events = _feed_events(_feed_locale(language)).public_listing().filter(host_communities=community)
+    response = _feed_response(request, events, name=name, filename=f"{community.slug}.ics", language=language)
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
@@ -130,11 +131,11 @@ def private_feed(request, token: str) -> HttpResponse:
     user = user_for_feed_token(token)
     if user is None:
         raise Http404
-    locale = _feed_locale(user.preferred_language)
-    with translation.override(locale.language_code):
+    language = _feed_language(user.preferred_language)
+    with translation.override(language):
         name = _("My Integrity Watch events")
-    events = _feed_events(locale).visible_to(user)
-    response = _feed_response(request, events, name=name, filename="my-events.ics", locale=locale, for_user=user)
+    events = _feed_events(_feed_locale(language)).visible_to(user)
+    response = _feed_response(request, events, name=name, filename="my-events.ics", language=language, for_user=user)
     return _private(response)
 
 

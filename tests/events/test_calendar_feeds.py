@@ -298,3 +298,27 @@ def test_feed_leaves_out_events_older_than_a_year(client, events_index):
     event_page(events_index, title="Long ago", starts_at=old, ends_at=old + timedelta(hours=1))
     event_page(events_index, title="Soon")
     assert summaries(client.get(reverse("event_calendar:site_feed")).content) == {"Soon"}
+
+
+def test_feeds_in_another_language_list_that_locale_s_pages(client, setting):
+    """``?lang=mk`` gives the Macedonian copies (aliases) of the same public events, linked under /mk/, with the
+    same UIDs; the members-only ones stay out, and the join links too."""
+    from portal.i18n import ensure_locales, sync_page_trees
+
+    ensure_locales()
+    sync_page_trees()
+    english = Calendar.from_ical(client.get(reverse("event_calendar:site_feed")).content)
+    response = client.get(reverse("event_calendar:site_feed") + "?lang=mk")
+    macedonian = Calendar.from_ical(response.content)
+    assert str(macedonian["X-WR-CALNAME"]) != str(english["X-WR-CALNAME"])
+    assert {str(e["UID"]) for e in macedonian.events} == {str(e["UID"]) for e in english.events}
+    assert all("/mk/" in str(e["URL"]) for e in macedonian.events)
+    assert PLANTED not in unfolded(response.content)
+    community = client.get(reverse("event_calendar:community_feed", args=[setting["mk"].slug]) + "?lang=mk")
+    assert summaries(community.content) == {"Public webinar"}
+    member = community_member(setting["mk"], user=UserFactory(preferred_language="mk"))
+    RegistrationFactory(event=setting["mk_members"], user=member, status=RegistrationStatus.CONFIRMED)
+    private = client.get(private_url(member)).content
+    assert "MK DAG internal meeting" in summaries(private)
+    assert MEMBERS_JOIN in unfolded(private)
+    assert all("/mk/" in str(e["URL"]) for e in Calendar.from_ical(private).events)
