@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Locale
@@ -41,8 +42,7 @@ PUBLIC_MAX_AGE = 300
 
 def _calendar_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
     response = HttpResponse(content, content_type=calendars.ICS_CONTENT_TYPE)
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -20,6 +20,7 @@ from tests.community.community_factories import community_member, dag
 from tests.events.bulk import bulk_event_pages
 from tests.events.factories import RegistrationFactory, event_page
 from tests.portal.factories_accounts import UserFactory
+from tests.portal.html_checks import inline_code
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +203,7 @@ def test_calendar_feeds_page_shows_the_addresses_and_resets_the_token(client, se
     assert "webcal://testserver/calendar/events.ics" in html
     assert f"webcal://testserver/calendar/communities/{setting['mk'].slug}.ics" in html
     assert 'href="/accounts/calendar/"' in html  # in the account navigation
+    assert inline_code(html) == []
 
     response = client.post(reverse("event_account:calendar_feeds"))
     assert response.status_code == 302

@@ -23,6 +23,7 @@ from portal.notifications.services import build_email
 from tests.community.community_factories import community_member, dag
 from tests.events.factories import RegistrationFactory, event_page
 from tests.portal.factories_accounts import UserFactory
+from tests.portal.html_checks import inline_code
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,7 @@ def test_add_to_calendar_include(online_event):
     assert "Add to Google Calendar" in html and "Add to Outlook" in html
     assert 'rel="noopener noreferrer"' in html
     assert "planted-7f3a9c" not in html
+    assert inline_code(html) == []
 
 
 # --- the .ics attached to the registration mails -----------------------------------------------------------------
@@ -257,3 +259,23 @@ def test_confirmation_ics_is_in_the_registrants_language(online_event):
     # Macedonian text around the join link (the event page itself is English: no Macedonian copy here).
     assert JOIN in description
     assert "Join online" not in description
+
+
+def test_join_link_in_the_ics_of_another_language_page(client, online_event):
+    """Registrations belong to the English page; a confirmed registrant downloading the .ics from the Macedonian copy
+    (an alias) still gets the join link, with the same UID and the /mk/ address; an outsider does not."""
+    from portal.i18n import ensure_locales, sync_page_trees
+
+    ensure_locales()
+    sync_page_trees()
+    macedonian = online_event.get_translation(online_event.locale.__class__.objects.get(language_code="mk"))
+    confirmed = RegistrationFactory(event=online_event, status=RegistrationStatus.CONFIRMED).user
+    client.force_login(confirmed)
+    response = client.get(macedonian.url + "ics/")
+    assert response.status_code == 200
+    (vevent,) = parse(response.content).events
+    assert JOIN in vevent["DESCRIPTION"]
+    assert "/mk/" in str(vevent["URL"])
+    assert str(vevent["UID"]) == calendars.event_uid(online_event)
+    client.force_login(UserFactory())
+    assert JOIN not in unfolded(client.get(macedonian.url + "ics/").content)

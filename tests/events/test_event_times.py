@@ -333,3 +333,24 @@ def test_ten_oclock_around_the_clock_changes(
     assert start.strftime("%Y-%m-%d %H:%M") == f"{day} 10:00"
     assert start.astimezone(UTC).hour == utc_hour
     assert abs(start - page.starts_at) == timedelta(0)
+
+
+def test_new_event_typed_in_the_admin_is_stored_from_its_zone(new_york_admin, events_index):
+    url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", events_index.pk])
+    data = form_data(new_york_admin.get(url).content.decode(), "page-edit-form")
+    data.update(
+        {
+            "title": ["RCP meeting in Skopje"],
+            "slug": ["rcp-meeting-skopje"],
+            "timezone": ["Europe/Skopje"],
+            "starts_at": ["2025-02-27 09:30"],
+            "ends_at": ["2025-02-28 17:00"],
+            "action-publish": ["action-publish"],
+        }
+    )
+    response = new_york_admin.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    page = EventPage.objects.get(slug="rcp-meeting-skopje")
+    assert page.starts_at == datetime(2025, 2, 27, 8, 30, tzinfo=UTC)
+    assert page.ends_at == datetime(2025, 2, 28, 16, 0, tzinfo=UTC)
+    assert formatting.format_event_when(page) == "27–28 February 2025, 09:30–17:00 (Europe/Skopje, CET)"

@@ -15,7 +15,7 @@ from portal.notifications.services import build_email, decode_attachments, deliv
 pytestmark = pytest.mark.django_db
 
 TEMPLATE_DIR = Path(__file__).parent / "notification_templates"
-ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nX-WR-CALNAME:\xc5\xa0kola \xd0\xb7\xd0\xb0\r\nEND:VCALENDAR\r\n"
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nX-WR-CALNAME:Škola за\r\nEND:VCALENDAR\r\n".encode()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
