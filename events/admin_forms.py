@@ -12,6 +12,7 @@ is refused, with a message that says so.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -51,6 +52,12 @@ class WallClockDateTimeField(forms.DateTimeField):
         return value
 
 
+@cache
+def known_zones() -> frozenset[str]:
+    """The IANA zone names of the tz database (read once per process)."""
+    return frozenset(available_timezones())
+
+
 def localise(wall: datetime, zone: ZoneInfo) -> datetime:
     """The aware datetime of the naive wall-clock time ``wall`` in ``zone``.
 
@@ -70,7 +77,7 @@ class EventPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone_name = self.instance.timezone if self.instance.timezone in available_timezones() else None
+        zone_name = self.instance.timezone if self.instance.timezone in known_zones() else None
         for name in LOCAL_TIME_FIELDS:
             field = self.fields.get(name)
             if field is None:
@@ -94,7 +101,7 @@ class EventPageForm(WagtailAdminPageForm):
     def _localise_times(self, cleaned) -> None:
         """Attach the chosen zone to the typed wall-clock times (the ``timezone`` field reports an unknown zone)."""
         zone_name = cleaned.get("timezone") or self.instance.timezone
-        if zone_name not in available_timezones():
+        if zone_name not in known_zones():
             zone_name = "UTC"  # the timezone field reports the error; the form is invalid and saves nothing
         zone = ZoneInfo(zone_name)
         for name in LOCAL_TIME_FIELDS:

@@ -354,3 +354,19 @@ def test_new_event_typed_in_the_admin_is_stored_from_its_zone(new_york_admin, ev
     assert page.starts_at == datetime(2025, 2, 27, 8, 30, tzinfo=UTC)
     assert page.ends_at == datetime(2025, 2, 28, 16, 0, tzinfo=UTC)
     assert formatting.format_event_when(page) == "27–28 February 2025, 09:30–17:00 (Europe/Skopje, CET)"
+
+
+def test_unknown_zone_is_refused_and_the_times_stay(new_york_admin, events_index):
+    event = event_page(
+        events_index,
+        starts_at=datetime(2026, 12, 10, 9, 30, tzinfo=BELGRADE),
+        ends_at=datetime(2026, 12, 10, 12, 0, tzinfo=BELGRADE),
+    )
+    data = form_data(new_york_admin.get(edit_url(event)).content.decode(), "page-edit-form")
+    data["timezone"] = ["Europe/Atlantis"]
+    data["action-publish"] = ["action-publish"]
+    response = new_york_admin.post(edit_url(event), data)
+    assert response.status_code == 200
+    assert "timezone" in response.context["form"].errors
+    stored = EventPage.objects.get(pk=event.pk)
+    assert (stored.timezone, stored.starts_at) == ("Europe/Belgrade", datetime(2026, 12, 10, 8, 30, tzinfo=UTC))
