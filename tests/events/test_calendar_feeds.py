@@ -156,9 +156,20 @@ def test_bulk_join_link_rule_matches_can_see_join_link(setting):
     RegistrationFactory(event=setting["mk_members"], user=member, status=RegistrationStatus.CONFIRMED)
     coordinator = community_member(setting["mk"], role="coordinator")
     events = [setting[key] for key in ("public_online", "mk_members", "rs_members", "rs_public")]
-    for user in (member, coordinator, UserFactory(), community_member(setting["rs"])):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.portal.factories_accounts import StaffFactory
+
+    staff = StaffFactory()
+    users = (member, coordinator, staff, UserFactory(), community_member(setting["rs"]), AnonymousUser())
+    for user in users:
         bulk = join_link_translation_keys(user, events)
         assert bulk == {e.translation_key for e in events if can_see_join_link(user, e)}
+    assert join_link_translation_keys(staff, events) == {
+        setting["public_online"].translation_key,
+        setting["mk_members"].translation_key,
+    }
+    assert join_link_translation_keys(UserFactory(), events) == set()
 
 
 def test_unknown_token_and_reset_token(client, setting):
