@@ -100,7 +100,7 @@ def certificate_pdf(user, page, *, issued=None) -> bytes:
     width, height = PAGE_SIZE
     text_width = width - 60 * mm
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=PAGE_SIZE, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=PAGE_SIZE, pageCompression=1, initialFontName=regular)
     name = person_name(user)
     title = _("Certificate of attendance")
     canvas.setTitle(f"{title} – {name}")
