@@ -91,3 +91,17 @@ def client_for(world: dict, role: str) -> Client:
 def sub_url(page, name: str, *args) -> str:
     """The URL of the route ``name`` of ``page``."""
     return page.url + page.reverse_subpage(name, args=args)
+
+
+def outcomes_html(world: dict, role: str, page=None) -> str:
+    """The outcomes block (``templates/events/includes/event_outcomes.html``, which the event page includes) as
+    ``role`` sees it on ``page`` (default: the world's event)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    page = page or world["event"]
+    request = RequestFactory().get(page.url)
+    request.user = AnonymousUser() if role == "anonymous" else world["users"][role]
+    template = Template('{% include "events/includes/event_outcomes.html" %}')
+    return template.render(Context({"event": page, "request": request, "page": page}))
