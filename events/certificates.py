@@ -115,26 +115,26 @@ def certificate_pdf(user, page, *, issued=None) -> bytes:
     canvas.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
 
     canvas.setFillColor(TEAL)
-    y = height - 40 * mm
+    y = height - 48 * mm
     y = _centred_lines(canvas, programme_name(), regular, 13, y, text_width, 17)
     canvas.setFillColor(NAVY)
-    y -= 10 * mm
+    y -= 14 * mm
     y = _centred_lines(canvas, title, bold, 34, y, text_width, 40)
     canvas.setFillColor(MUTED)
-    y -= 6 * mm
+    y -= 10 * mm
     y = _centred_lines(canvas, _("This is to certify that"), regular, 14, y, text_width, 18)
     canvas.setFillColor(NAVY)
     y -= 6 * mm
     size = _fit(name, bold, 30, text_width)
     y = _centred_lines(canvas, name, bold, size, y, text_width, size + 6)
     canvas.setFillColor(MUTED)
-    y -= 4 * mm
+    y -= 8 * mm
     y = _centred_lines(canvas, _("attended"), regular, 14, y, text_width, 18)
     canvas.setFillColor(NAVY)
-    y -= 4 * mm
+    y -= 8 * mm
     y = _centred_lines(canvas, page.title, bold, 20, y, text_width, 26)
     canvas.setFillColor(MUTED)
-    y -= 2 * mm
+    y -= 4 * mm
     place = ", ".join(part for part in (page.venue, page.city) if part)
     y = _centred_lines(canvas, event_dates(page), regular, 13, y, text_width, 17)
     if place:
