@@ -90,9 +90,15 @@ def organiser_view(view):
     return wrapped
 
 
-def _person(registration: Registration) -> str:
-    user = registration.user
+def _user_name(user) -> str:
+    """``user``'s full name, else email; "—" for None (an account deleted since)."""
+    if user is None:
+        return "—"
     return user.get_full_name() or user.email
+
+
+def _person(registration: Registration) -> str:
+    return _user_name(registration.user)
 
 
 def _render(request, page, event, template: str, tab: str, context: dict, status: int = 200):
@@ -349,6 +355,7 @@ def minutes(request, page: EventPage, event: EventPage):
         "form": form,
         "minutes": current,
         "approved_at": format_in_zone(current.approved_at, event.timezone) if current else "",
+        "approver": _user_name(current.approved_by) if current else "",
     }
     return _render(request, page, event, "events/organisers/minutes.html", "minutes", context, status)
 

@@ -347,3 +347,11 @@ def test_minutes_page_refuses_empty_minutes_and_keeps_the_visibility(world):
     assert response.status_code == 400
     assert "Write the minutes" in response.content.decode()
     assert not EventMinutes.objects.exists()
+
+
+def test_minutes_page_renders_when_the_approvers_account_is_gone(world):
+    """Found while looking at the page: approved minutes whose approver was deleted (``SET_NULL``) broke the page."""
+    minutes(world["event"], body="<p>Approved long ago.</p>")  # approved, approved_by None
+    response = client_for(world, "coordinator").get(sub_url(world["event"], "organiser_minutes"))
+    assert response.status_code == 200
+    assert "Approved by — on" in response.content.decode()
