@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -30,10 +31,13 @@ def outcomes_context(request, page: EventPage) -> dict:
     - ``certificate_url``: the certificate route when the user may download one, else "";
     - ``organiser_links``: ``[{"label", "url"}]`` of the organiser pages for organisers, else [].
 
-    Three queries for a visitor (minutes, materials, the user's registration), whatever the number of materials.
+    A fixed number of queries (communities, minutes, materials, the user's registration), whatever the number of
+    materials.
     """
     user = request.user
     event = page.canonical()
+    # The visibility rules ask for the host and audience communities once per minutes or material: load them once.
+    prefetch_related_objects([event], "host_communities", "audience_communities")
     minutes = EventMinutes.objects.filter(event=event).first()
     if minutes is not None:
         minutes.event = event  # the permission checks reuse the event's cached host communities

@@ -240,3 +240,40 @@ def test_registrations_list_query_count_is_flat(events_index, storage):
     few = _list_queries(build_world(events_index, slug="few"), 3)
     many = _list_queries(build_world(events_index, slug="many", title="Many"), 30)
     assert few == many
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # warm caches (site root paths, locales)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["organiser_attendance", "organiser_materials"])
+def test_attendance_and_materials_pages_query_count_is_flat(events_index, storage, page):
+    counts = []
+    for count, slug in ((3, "few"), (30, "many")):
+        world = build_world(events_index, slug=slug, title=slug)
+        for _ in range(count):
+            RegistrationFactory(event=world["event"])
+            material(world["event"])
+        counts.append(_queries(client_for(world, "coordinator"), sub_url(world["event"], page)))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "registrant", "coordinator"])
+def test_outcomes_block_query_count_is_flat(events_index, storage, role):
+    from tests.events.outcome_world import outcomes_html
+
+    counts = []
+    for count, slug in ((3, "few"), (30, "many")):
+        world = build_world(events_index, slug=slug, title=slug)
+        for n in range(count):
+            material(world["event"], title=f"Material {n}", visibility=["public", "members", "registrants"][n % 3])
+        outcomes_html(world, role)
+        with CaptureQueriesContext(connection) as queries:
+            html = outcomes_html(world, role)
+        assert "Material 0" in html
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
