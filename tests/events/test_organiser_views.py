@@ -277,3 +277,16 @@ def test_outcomes_block_query_count_is_flat(events_index, storage, role):
         assert "Material 0" in html
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_outcomes_block_links_organisers_to_their_pages_and_is_empty_for_others(world):
+    from tests.events.outcome_world import outcomes_html
+
+    event = world["event"]
+    names = ["organiser_registrations", "organiser_attendance", "organiser_minutes", "organiser_materials"]
+    for role in ("coordinator", "staff"):
+        html = outcomes_html(world, role)
+        assert all(sub_url(event, name) in html for name in names), role
+        assert "After the event" not in html  # nothing left behind yet: only the organisers' links
+    for role in ("anonymous", "outsider", "registrant", "member", "other_coordinator"):
+        assert outcomes_html(world, role).strip() == "", role
