@@ -1,0 +1,1 @@
+"""Views of the events app, one concern per module."""
