@@ -55,6 +55,7 @@ def home_page_upcoming_events(request, page):
         template="events/includes/home_upcoming_events.html",
         context={"meetings": meetings, "index": index},
         order=50,
+        stylesheet="css/events.css",
     )
 
 

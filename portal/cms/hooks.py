@@ -12,7 +12,8 @@ community → portal``); an app that wants to add to a CMS page, or to hide its 
     ``fn(request, page) -> PageSection | None`` (or an iterable of them): a block the home page ``page`` (a
     ``HomePage`` of one locale) shows after its own body and campaigns, e.g. the next events. The template is
     included with the page's context plus ``section`` (the :class:`PageSection`); everything it shows must be
-    public (the home page is the same for everyone). Sections are shown by ``order``, then by registration order.
+    public (the home page is the same for everyone). Sections are shown by ``order``, then by registration order;
+    their stylesheets are linked in the head (``home_section_stylesheets`` in the context, each once).
 """
 
 from collections.abc import Iterable
@@ -27,11 +28,13 @@ HOME_PAGE_SECTIONS_HOOK = "home_page_sections"
 @dataclass(frozen=True)
 class PageSection:
     """A block an app adds to a CMS page: ``template`` (the template name to include), ``context`` (what it shows,
-    read in the template as ``section.context``) and ``order`` (lower first)."""
+    read in the template as ``section.context``), ``order`` (lower first) and ``stylesheet`` (optional path of a
+    static CSS file the block needs, linked in the page's head once)."""
 
     template: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    stylesheet: str = ""
 
 
 def narrow_visible_pages(request, pages):

@@ -119,6 +119,7 @@ def test_home_page_shows_the_next_public_events_with_a_link_to_the_index(client,
     assert shown == list(range(HOME_PAGE_EVENTS))
     assert "Ended meeting" not in text and SECRET not in text
     assert f'href="{events_index.url}"' in text
+    assert text.count('href="/static/css/events.css"') == 1  # the section's stylesheet, in the head
 
 
 @pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_home_page_sections_hook_contract(rf, home_page):
     """portal.cms.hooks: sections from any app, ordered; None and foreign objects ignored."""
 
     def late(request, page):
-        return PageSection("cms/includes/date.html", {"who": "late"}, order=200)
+        return PageSection("cms/includes/date.html", {"who": "late"}, order=200, stylesheet="css/events.css")
 
     def early(request, page):
         return [PageSection("cms/includes/date.html", {"who": "early"}, order=10), "not a section"]

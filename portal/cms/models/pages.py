@@ -60,6 +60,9 @@ class HomePage(Page):
             .order_by("-first_published_at")[:3]
         )
         context["home_sections"] = home_page_sections(request, self)
+        context["home_section_stylesheets"] = list(
+            dict.fromkeys(section.stylesheet for section in context["home_sections"] if section.stylesheet)
+        )
         return context
 
 
