@@ -374,3 +374,22 @@ def test_members_only_past_event_not_in_archive_for_outsiders(client, events_ind
     assert SECRET not in page_text(client, "/events/past/")
     client.force_login(community_member(mk))
     assert SECRET in page_text(client, "/events/past/")
+
+
+@pytest.mark.django_db
+def test_prime_registrations_answers_registration_of_without_queries(events_index, django_assert_num_queries):
+    from events.permissions import prime_registrations, registration_of
+    from tests.events.factories import RegistrationFactory
+
+    first, second = meeting(events_index, "First", at(12)), meeting(events_index, "Second", at(13))
+    user = UserFactory()
+    registration = RegistrationFactory(event=first, user=user)
+    with django_assert_num_queries(1):
+        prime_registrations(user, [first, second])
+    with django_assert_num_queries(0):
+        assert registration_of(user, first) == registration
+        assert registration_of(user, second) is None
+    from django.contrib.auth.models import AnonymousUser
+
+    with django_assert_num_queries(0):
+        prime_registrations(AnonymousUser(), [first, second])
