@@ -90,6 +90,25 @@ def registration_of(user, event: EventPage) -> Registration | None:
     return cache[event.pk]
 
 
+def prime_registrations(user, events) -> None:
+    """Fill the :func:`registration_of` cache for ``user`` and each of ``events`` (canonical pages) with one query,
+    so lists that check registrant-only rules per event (the archive's minutes and materials) make no query per
+    row. Nothing to do for anonymous users."""
+    if not _authenticated(user):
+        return
+    events = [event for event in events if event.pk is not None]
+    cache = user.__dict__.setdefault("_event_registration_cache", {})
+    missing = [event.pk for event in events if event.pk not in cache]
+    if not missing:
+        return
+    found = {
+        registration.event_id: registration
+        for registration in Registration.objects.filter(user=user, event_id__in=missing)
+    }
+    for pk in missing:
+        cache[pk] = found.get(pk)
+
+
 def forget_registration(user, event: EventPage) -> None:
     """Drop the cached :func:`registration_of` answer (after the user's registration changed in this request)."""
     getattr(user, "__dict__", {}).get("_event_registration_cache", {}).pop(event.pk, None)
@@ -127,6 +146,27 @@ def join_link_for_registration(registration: Registration) -> str:
     if registration.status != RegistrationStatus.CONFIRMED or not event.is_online:
         return ""
     return event.online_url or ""
+
+
+def join_link_translation_keys(user, events) -> set:
+    """The ``translation_key`` of each of ``events`` (pages of any locale) whose join link ``user`` may see: the
+    rule of :func:`can_see_join_link`, answered for a whole list (a calendar feed) in at most two queries.
+
+    Registrations belong to the default-locale page, so they are matched through the translation key, which every
+    locale's copy of an event shares. Anonymous users get an empty set.
+    """
+    online = {event.translation_key for event in events if event.is_online and event.online_url}
+    if not online or not _authenticated(user):
+        return set()
+    if is_active_staff(user):
+        return online
+    confirmed = Registration.objects.filter(
+        user=user, status=RegistrationStatus.CONFIRMED, event__translation_key__in=online
+    ).values_list("event__translation_key", flat=True)
+    organised = EventPage.objects.filter(pk__in=organised_event_ids(user), translation_key__in=online).values_list(
+        "translation_key", flat=True
+    )
+    return set(confirmed) | set(organised)
 
 
 def can_manage_registrations(user, event: EventPage) -> bool:

@@ -14,8 +14,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from events.formatting import format_occurrence
 from events.models import EventPage, Registration, RegistrationStatus
-from events.templatetags.event_page_tags import format_event_span
 
 
 @dataclass
@@ -69,10 +69,10 @@ def my_events_lists(request, now=None) -> tuple[list[MyEvent], list[MyEvent]]:
             if registration.status == RegistrationStatus.CANCELLED:
                 continue
             start, end = meetings[-1]
-            past.append(MyEvent(registration, page, url, format_event_span(start, end, event), len(meetings)))
+            past.append(MyEvent(registration, page, url, format_occurrence(event, start, end), len(meetings)))
         elif registration.status != RegistrationStatus.CANCELLED:
             start, end = next((m for m in meetings if m[1] > now), meetings[-1])
-            upcoming.append(MyEvent(registration, page, url, format_event_span(start, end, event), len(meetings)))
+            upcoming.append(MyEvent(registration, page, url, format_occurrence(event, start, end), len(meetings)))
     past.reverse()
     return upcoming, past
 

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from events import permissions
+from events.formatting import format_in_event_zone, format_occurrence
 from events.forms import RegistrationForm
 from events.models import EventPage, Registration, RegistrationStatus
 from events.services.registrations import free_seats
-from events.templatetags.event_page_tags import event_meetings, format_event_span
 
 
 def refuse_outsider(page: EventPage, request):
@@ -134,7 +134,8 @@ def event_page_context(page: EventPage, request) -> dict:
     """What templates/events/event_page.html needs besides ``page``:
 
     - ``event``: the default-locale page (registrations, seats, join link);
-    - ``meetings``: each meeting as "12 March 2026, 17:00 – 19:00 (Europe/Skopje, CET)" (several for a series);
+    - ``meetings``: each meeting as "12 March 2026, 17:00–19:00 (Europe/Skopje, CET)" (several for a series;
+      ``events.formatting``);
       ``when``: the first one; ``zone_name``: the event's IANA zone;
     - ``hosts`` (:func:`host_links`), ``languages``, ``agenda`` (:func:`agenda_by_day`);
     - ``seats_left``: free seats (None without a capacity or registration); never the waitlist;
@@ -144,8 +145,6 @@ def event_page_context(page: EventPage, request) -> dict:
     - ``join_url``: the join link, only when ``permissions.can_see_join_link``; else "";
     - ``is_past``, ``register_url``, ``cancel_url``.
     """
-    from events.templatetags.event_page_tags import format_event_time
-
     user = request.user
     event = page.canonical()
     now = timezone.now()
@@ -158,16 +157,16 @@ def event_page_context(page: EventPage, request) -> dict:
     base = page.url or ""
     context = {
         "event": event,
-        "meetings": event_meetings(event),
-        "when": format_event_span(event.starts_at, event.ends_at, event),
+        "meetings": [format_occurrence(event, start, end) for start, end in event.occurrences()],
+        "when": format_occurrence(event, event.starts_at, event.ends_at),
         "zone_name": event.timezone,
         "hosts": host_links(page),
         "languages": list(page.languages.all()),
         "agenda": agenda_by_day(page),
         "seats_left": free_seats(event) if state != "none" and not is_past else None,
         "registration_state": state,
-        "opens_at": format_event_time(opens, event) if opens else "",
-        "closes_at": format_event_time(closes, event),
+        "opens_at": format_in_event_zone(opens, event) if opens else "",
+        "closes_at": format_in_event_zone(closes, event),
         "my_registration": mine,
         "may_register": may_register,
         "registration_form": None,

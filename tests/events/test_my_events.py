@@ -79,7 +79,7 @@ def test_weekly_series_shows_the_next_meeting(client, events_index):
     (row,) = client.get(URL).context["upcoming"]
 
     assert row.meeting_count == 4
-    assert row.when.startswith(f"{(now + timedelta(hours=1)):%-d %B %Y, %H:%M} –")
+    assert row.when.startswith(f"{(now + timedelta(hours=1)):%-d %B %Y, %H:%M}–")
 
 
 def test_account_navigation_links_to_my_events(client, events_index):

@@ -71,7 +71,7 @@ def test_anonymous_visitor_sees_the_public_facts_and_a_sign_in_link(client, even
 
     html = _html(response)
     assert response.status_code == 200
-    assert "12 March 2030, 17:00 – 19:00 (Europe/Skopje, CET)" in html
+    assert "12 March 2030, 17:00–19:00 (Europe/Skopje, CET)" in html
     assert "Hotel Continental" in html and "Aleksandar Makedonski bb" in html and "Skopje" in html
     assert mk.name in html
     assert "Macedonian" in html and "English" in html
@@ -96,8 +96,8 @@ def test_weekly_series_lists_each_meeting_at_the_same_local_time(client, events_
 
     html = _html(client.get(event.url))
 
-    assert "19 March 2030, 10:00 – 11:00 (Europe/Sarajevo, CET)" in html
-    assert "2 April 2030, 10:00 – 11:00 (Europe/Sarajevo, CEST)" in html  # after the clock change
+    assert "19 March 2030, 10:00–11:00 (Europe/Sarajevo, CET)" in html
+    assert "2 April 2030, 10:00–11:00 (Europe/Sarajevo, CEST)" in html  # after the clock change
     assert "Weekly, 3 meetings" in html
 
 

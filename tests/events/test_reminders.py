@@ -63,7 +63,7 @@ def test_each_reminder_goes_once_even_when_the_task_runs_twice(events_index):
         "[Integrity Watch] In one hour: Online DAG meeting",
     ]
     assert "12 March 2030, 17:00 (Europe/Skopje, CET)" in mails[0].body_text
-    assert "12 March 2030, 17:00 – 19:00 (Europe/Skopje, CET)" in mails[1].body_text
+    assert "12 March 2030, 17:00–19:00 (Europe/Skopje, CET)" in mails[1].body_text
     for mail in mails:
         assert JOIN_URL in mail.body_text and JOIN_URL in mail.body_html
     assert set(ReminderSent.objects.values_list("kind", flat=True)) == {"24h", "1h"}

@@ -103,6 +103,10 @@ class Command(BaseCommand):
             result.pages[grants.index.slug] = grants.index
             community_pages = communities.ensure_communities(home, ensure_countries())
             result.pages[community_pages.index.slug] = community_pages.index
+            # The events index (slug "events") is built by the events part of the demo (issue 7), when present.
+            events_index = home.get_children().filter(slug="events").first()
+            if events_index is not None:
+                result.pages.setdefault("events", events_index)
             menu = ensure_menu(site.MENU_TITLE, site.MENU_ITEMS, result.pages)
         self.stdout.write(
             f"Pages: {len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
