@@ -148,14 +148,6 @@ class EventPageQuerySet(PageQuerySet):
         feeds, search and the sitemap may show."""
         return self.live().public().filter(audience=Audience.PUBLIC)
 
-    def upcoming(self, now: datetime | None = None):
-        """Events that have not ended yet (``ends_at`` after ``now``, UTC), soonest first."""
-        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "pk")
-
-    def past(self, now: datetime | None = None):
-        """Events that have ended, most recent first."""
-        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "-pk")
-
 
 EventPageManager = PageManager.from_queryset(EventPageQuerySet)
 
