@@ -20,5 +20,6 @@ MENU_ITEMS = [
     ("Calls for proposals", "calls"),
     ("Grants awarded", "/grants/awarded/"),
     ("Communities", "communities"),
+    ("Events", "events"),
     ("Contact", "contact"),
 ]

@@ -304,7 +304,7 @@ HOME = {
 
 _MENU_ROWS = {
     # MENU_TITLE, About, Countries, Platforms, News, Campaigns, Resources, Publications, Calls for proposals,
-    # Grants awarded, Communities, Contact
+    # Grants awarded, Communities, Events, Contact
     "bs": [
         "Glavni meni",
         "O programu",
@@ -317,6 +317,7 @@ _MENU_ROWS = {
         "Pozivi za prijedloge",
         "Dodijeljeni grantovi",
         "Zajednice",
+        "Događaji",
         "Kontakt",
     ],
     "sq": [
@@ -331,6 +332,7 @@ _MENU_ROWS = {
         "Thirrje për propozime",
         "Grantet e dhëna",
         "Komunitetet",
+        "Ngjarjet",
         "Kontakti",
     ],
     "mk": [
@@ -345,6 +347,7 @@ _MENU_ROWS = {
         "Повици за предлози",
         "Доделени грантови",
         "Заедници",
+        "Настани",
         "Контакт",
     ],
     "sr-latn": [
@@ -359,6 +362,7 @@ _MENU_ROWS = {
         "Pozivi za predloge",
         "Dodeljeni grantovi",
         "Zajednice",
+        "Događaji",
         "Kontakt",
     ],
     "tr": [
@@ -373,6 +377,7 @@ _MENU_ROWS = {
         "Teklif çağrıları",
         "Verilen hibeler",
         "Topluluklar",
+        "Etkinlikler",
         "İletişim",
     ],
 }

@@ -346,6 +346,20 @@ def test_untranslated_pages_exist_in_every_locale(demo_db, client):
         assert response.status_code == 200, language
 
 
+def test_the_events_exist_in_every_locale(demo_db):
+    """The events index and every event (portal.demo.events) are aliased into each locale by the page-tree sync."""
+    from events.models import EventIndexPage, EventPage
+
+    english = Locale.get_default()
+    pages = [EventIndexPage.objects.get(locale=english), *EventPage.objects.filter(locale=english)]
+    assert len(pages) >= 11
+    for page in pages:
+        languages = set(
+            Page.objects.filter(translation_key=page.translation_key).values_list("locale__language_code", flat=True)
+        )
+        assert languages == {"en", *LANGUAGES}, page.slug
+
+
 def test_footer_text_fields_are_left_to_the_translated_defaults(demo_db, client, settings):
     """load_demo leaves the footer's wording empty, so each language shows the template's translated credits."""
     from django.utils import translation

@@ -6,7 +6,8 @@ sub-grant scheme (organisations, calls with their pages, sample applications: :m
 communities (the RCP and five DAGs with their public pages, fictional members and workspace content:
 :mod:`portal.demo.communities`), the footer settings and the main menu; sets up the six locales, synchronises the
 page trees and translates the home page, the menu and the community pages into bs, sq, mk, sr-latn and tr; creates
-one demo user per role (the DAG coordinator and DAG member logins join DAG North Macedonia).
+one demo user per role (the DAG coordinator and DAG member logins join DAG North Macedonia); and the events index with
+the programme's events, their registrations, minutes and materials (:mod:`portal.demo.events`).
 
 Running it again updates everything in place (pages are matched by slug; unchanged pages get no new revision),
 and keeps existing users and their passwords. Generated passwords and TOTP secrets are printed only when
@@ -24,6 +25,7 @@ from django.db import transaction
 from portal.demo import (
     campaigns,
     communities,
+    events,
     news,
     partners,
     platforms,
@@ -103,6 +105,8 @@ class Command(BaseCommand):
             result.pages[grants.index.slug] = grants.index
             community_pages = communities.ensure_communities(home, ensure_countries())
             result.pages[community_pages.index.slug] = community_pages.index
+            event_pages = events.ensure_events(home)
+            result.pages[event_pages.index.slug] = event_pages.index
             menu = ensure_menu(site.MENU_TITLE, site.MENU_ITEMS, result.pages)
         self.stdout.write(
             f"Pages: {len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
@@ -142,6 +146,14 @@ class Command(BaseCommand):
             f"{community_pages.updated} updated in this run), {community.memberships} memberships, "
             f"{community.documents} documents, {community.consultations} consultations, "
             f"{community.exchanges} bilateral exchange(s)."
+        )
+        with transaction.atomic():
+            activity = events.ensure_event_activity()
+        self.stdout.write(
+            f"Events: {event_pages.created} event pages created, {event_pages.updated} updated in this run; "
+            f"{activity.registered} registrations made in this run ({activity.registrations} in the demo, "
+            f"{activity.waitlisted} on a waitlist); {activity.minutes_created} minutes and "
+            f"{activity.materials_created} materials added."
         )
         if credentials:
             self._report_credentials(credentials)
