@@ -42,7 +42,9 @@ from portal.demo.grants import ensure_demo_applicant, ensure_grants_demo
 from portal.demo.translate import translate_home_and_menu
 
 # Loggers that report every page save and background task at INFO; quietened unless --verbosity 2 or more.
-CHATTY_LOGGERS = ["wagtail", "django_tasks", "wagtail_localize"]
+# ("celery.app.trace" logs each eager task, e.g. the mail tasks published for the demo's suppressed registration
+# mails, which find nothing to send.)
+CHATTY_LOGGERS = ["wagtail", "django_tasks", "wagtail_localize", "celery.app.trace"]
 
 
 @contextlib.contextmanager
@@ -150,7 +152,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             activity = events.ensure_event_activity()
         self.stdout.write(
-            f"Events: {event_pages.created} event pages created, {event_pages.updated} updated in this run; "
+            f"Events: {event_pages.created} pages created (index included), {event_pages.updated} updated in this run; "
             f"{activity.registered} registrations made in this run ({activity.registrations} in the demo, "
             f"{activity.waitlisted} on a waitlist); {activity.minutes_created} minutes and "
             f"{activity.materials_created} materials added."
