@@ -21,9 +21,11 @@ urlpatterns = [
     path("sitemap.xml", cms_views.sitemap_xml, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
     path("feed/", cms_views.default_news_feed, name="news_feed"),
+    path("calendar/", include("events.urls")),
 ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/calendar/", include("events.calendar_account_urls")),
     path("accounts/", include("allauth.urls")),
     path("styleguide/", styleguide, name="styleguide"),
     path("search/", cms_views.search, name="search"),

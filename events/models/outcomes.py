@@ -75,6 +75,9 @@ class EventMaterial(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    #: The random token of the form that added the material (empty: none): a re-sent form adds one row
+    #: (``events.services.outcomes``).
+    request_token = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -83,6 +86,11 @@ class EventMaterial(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(file="") | ~models.Q(url=""), name="event_material_file_or_link"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "request_token"],
+                condition=~models.Q(request_token=""),
+                name="one_material_per_request",
             ),
         ]
 

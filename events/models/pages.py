@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from events.admin_forms import EventPageForm
 from portal.countries import validate_timezone
 
 from .choices import (
@@ -192,6 +193,7 @@ class EventPage(RoutablePageMixin, Page):
     contact_email = models.EmailField(_("organiser's email"), blank=True)
 
     objects = EventPageManager()
+    base_form_class = EventPageForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -299,6 +301,15 @@ class EventPage(RoutablePageMixin, Page):
         """True once the (last meeting of the) event has ended."""
         return self.last_ends_at <= (now or timezone.now())
 
+    # --- calendar --------------------------------------------------------------------------------------------------
+
+    @path("ics/", name="ics")
+    def ics(self, request):
+        """The event's ``.ics`` download (``events.views.calendars.event_ics``)."""
+        from events.views.calendars import event_ics
+
+        return event_ics(request, self)
+
     # --- registration ------------------------------------------------------------------------------------------
 
     @property
@@ -347,6 +358,69 @@ class EventPage(RoutablePageMixin, Page):
         the host communities when none is chosen)."""
         ids = {c.pk for c in self.audience_communities.all()}
         return ids or {c.pk for c in self.host_communities.all()}
+
+    # --- organisers, outcomes and certificate (events.views.organisers, events.views.outcomes) ---------------
+    # Each route hands the request to its view with this page (any locale); the views work on ``canonical()``.
+
+    @path("registrations/", name="organiser_registrations")
+    def organiser_registrations_route(self, request):
+        from events.views import organisers
+
+        return organisers.registrations(request, self)
+
+    @re_path(r"^registrations/(?P<pk>\d+)/(?P<action>confirm|waitlist|cancel)/$", name="organiser_registration_action")
+    def organiser_registration_action_route(self, request, pk, action):
+        from events.views import organisers
+
+        return organisers.registration_action(request, self, int(pk), action)
+
+    @re_path(r"^registrations/export/(?P<fmt>csv|xlsx)/$", name="organiser_registrations_export")
+    def organiser_registrations_export_route(self, request, fmt):
+        from events.views import organisers
+
+        return organisers.registrations_export(request, self, fmt)
+
+    @path("attendance/", name="organiser_attendance")
+    def organiser_attendance_route(self, request):
+        from events.views import organisers
+
+        return organisers.attendance(request, self)
+
+    @re_path(r"^attendance/export/(?P<fmt>csv|xlsx)/$", name="organiser_attendance_export")
+    def organiser_attendance_export_route(self, request, fmt):
+        from events.views import organisers
+
+        return organisers.attendance_export(request, self, fmt)
+
+    @path("minutes/", name="organiser_minutes")
+    def organiser_minutes_route(self, request):
+        from events.views import organisers
+
+        return organisers.minutes(request, self)
+
+    @path("materials/", name="organiser_materials")
+    def organiser_materials_route(self, request):
+        from events.views import organisers
+
+        return organisers.materials(request, self)
+
+    @path("materials/<int:pk>/delete/", name="organiser_material_delete")
+    def organiser_material_delete_route(self, request, pk):
+        from events.views import organisers
+
+        return organisers.material_delete(request, self, pk)
+
+    @path("materials/<int:pk>/", name="material_download")
+    def material_download_route(self, request, pk):
+        from events.views import outcomes
+
+        return outcomes.material_download(request, self, pk)
+
+    @path("certificate/", name="certificate")
+    def certificate_route(self, request):
+        from events.views import outcomes
+
+        return outcomes.certificate(request, self)
 
     # --- validation ----------------------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events import permissions
@@ -71,12 +71,36 @@ def _log(registration: Registration, action: str, by=None, note: str = "") -> No
     RegistrationChange.objects.create(registration=registration, action=action, by=by, note=note[:255])
 
 
+#: Occasions whose mail carries the event's ``.ics`` (with the join link, since the registrant is then confirmed).
+CALENDAR_OCCASIONS = frozenset({"confirmed", "promoted"})
+
+
+def _calendar_attachment(registration: Registration) -> list[tuple[str, bytes, str]]:
+    """The registrant's ``.ics`` of the event, in their language and locale, with the join link when
+    ``permissions.can_see_join_link`` allows it (asked afresh: the cached answer predates this change)."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    from events.calendars import event_calendar
+
+    user, event = registration.user, registration.event
+    permissions.forget_registration(user, event)
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+    locale = Locale.objects.filter(language_code=language).first()
+    page = (event.get_translation_or_none(locale) if locale else None) or event
+    with translation.override(language):
+        content = event_calendar(page, for_user=user)
+    return [(f"{event.slug}.ics", content, "text/calendar")]
+
+
 def _tell(registration: Registration, occasion: str, **extra) -> None:
+    attachments = _calendar_attachment(registration) if occasion in CALENDAR_OCCASIONS else None
     notify(
         registration.user,
         "event_registration",
         {"registration": registration, "event": registration.event, "occasion": occasion, **extra},
         dedupe_key=None,
+        attachments=attachments,
     )
 
 

@@ -80,6 +80,9 @@ STAFF_MODEL_PERMISSIONS = [
     ("community", "view_communityinvitation"),
     ("community", "change_joinrequest"),
     ("community", "view_joinrequest"),
+    # Events → Registrations: list and inspect (read-only; events/admin_registrations.py). Seats and attendance
+    # change on the event's organiser pages, which staff reach as organisers of every event.
+    ("events", "view_registration"),
 ]
 # Page permissions on Wagtail's root page (so they cover every locale's tree).
 STAFF_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

@@ -42,6 +42,9 @@ class OutboxMessage(models.Model):
     grace period for a fresh row, the end of the sending lease while ``sending``, and the backoff time after a
     failure. The first publish on commit does not wait for it.
 
+    ``attachments`` is a list of ``{"filename", "mimetype", "content"}`` (content base64-encoded) attached to the
+    mail when it is sent (e.g. an event's ``.ics``); see :func:`portal.notifications.services.encode_attachments`.
+
     ``dedupe_key`` (optional) makes a notification idempotent per recipient: a second ``notify()`` with the same
     key and recipient writes nothing (unique constraint on ``(dedupe_key, recipient)``).
     """
@@ -70,6 +73,12 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Files sent with the mail: a list of {filename, mimetype, content (base64)}."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

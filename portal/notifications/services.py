@@ -16,6 +16,7 @@ should wrap their content in ``{% autoescape off %}`` (plain text is not HTML).
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -39,6 +40,29 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS: tuple[type[BaseException], ...] = (BrokerOperationalError, OSError)
 
 Recipient = Any  # a User instance or an email address (str)
+#: A file sent with a mail: ``(filename, content bytes, MIME type)``, e.g. ``("x.ics", data, "text/calendar")``.
+Attachment = tuple[str, bytes, str]
+
+
+def encode_attachments(attachments: Iterable[Attachment] | None) -> list[dict[str, str]]:
+    """``[(filename, bytes, mimetype), …]`` as stored in ``OutboxMessage.attachments``: a list of ``{"filename",
+    "mimetype", "content"}`` with the content base64-encoded. Raises ``TypeError`` for content that is not bytes and
+    ``ValueError`` for an empty filename or a MIME type without a slash."""
+    stored = []
+    for filename, content, mimetype in attachments or ():
+        if not isinstance(content, bytes | bytearray):
+            raise TypeError(f"attachment content must be bytes, not {type(content).__name__}")
+        if not filename or "/" not in (mimetype or ""):
+            raise ValueError(f"attachment needs a filename and a MIME type: {filename!r}, {mimetype!r}")
+        stored.append(
+            {"filename": str(filename), "mimetype": mimetype, "content": base64.b64encode(bytes(content)).decode()}
+        )
+    return stored
+
+
+def decode_attachments(stored: Iterable[Mapping[str, str]] | None) -> list[Attachment]:
+    """The inverse of :func:`encode_attachments`: ``[(filename, bytes, mimetype), …]``."""
+    return [(item["filename"], base64.b64decode(item["content"]), item["mimetype"]) for item in stored or ()]
 
 
 # --- Writing -----------------------------------------------------------------------------------------------------
@@ -121,6 +145,7 @@ def notify(
     *,
     language: str | None = None,
     dedupe_key: str | None = None,
+    attachments: Iterable[Attachment] | None = None,
 ) -> list[OutboxMessage]:
     """Queue the mail ``template`` to each recipient; return the outbox rows written.
 
@@ -133,9 +158,14 @@ def notify(
     when it commits; a broker outage only delays the mail (see :func:`publish`). With ``dedupe_key``, a
     recipient who already has a row with that key gets nothing new.
 
-    Raises ``TemplateDoesNotExist`` for an unknown template and ``TypeError`` for a recipient of another type.
+    ``attachments``: files sent with the mail to every recipient, ``[(filename, bytes, mimetype), …]`` (stored
+    base64-encoded in the row, :func:`encode_attachments`).
+
+    Raises ``TemplateDoesNotExist`` for an unknown template, ``TypeError`` for a recipient of another type or an
+    attachment that is not bytes.
     """
     context = dict(context or {})
+    stored_attachments = encode_attachments(attachments)
     written: list[OutboxMessage] = []
     seen: set[str] = set()
     with transaction.atomic():
@@ -156,6 +186,7 @@ def notify(
                 "subject": subject,
                 "body_text": body_text,
                 "body_html": body_html,
+                "attachments": stored_attachments,
                 "available_at": _initial_available_at(),
             }
             message = _store(fields, dedupe_key)
@@ -177,11 +208,14 @@ def enqueue_email(
     language: str | None = None,
     template: str = "",
     dedupe_key: str | None = None,
+    attachments: Iterable[Attachment] | None = None,
 ) -> list[OutboxMessage]:
     """Queue an already rendered mail (one row per address in ``to``); return the rows written.
 
     Same transaction and publishing rules as :func:`notify`. ``language`` defaults to the active language.
+    ``attachments``: ``[(filename, bytes, mimetype), …]`` as for :func:`notify`.
     """
+    stored_attachments = encode_attachments(attachments)
     written: list[OutboxMessage] = []
     with transaction.atomic():
         for email in dict.fromkeys(addr.strip() for addr in _as_list(to) if addr and addr.strip()):
@@ -195,6 +229,7 @@ def enqueue_email(
                 "subject": " ".join(subject.split()),
                 "body_text": body,
                 "body_html": html_body or "",
+                "attachments": stored_attachments,
                 "available_at": _initial_available_at(),
             }
             message = _store(fields, dedupe_key)
@@ -279,7 +314,8 @@ def _claim(message_id: int) -> OutboxMessage | None:
 
 
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
-    """The ``EmailMultiAlternatives`` for one outbox row (HTML as an alternative when present).
+    """The ``EmailMultiAlternatives`` for one outbox row (HTML as an alternative when present, the row's
+    attachments attached).
 
     The Message-ID is derived from the row, so a resend after a crash carries the same id.
     """
@@ -294,6 +330,8 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for filename, content, mimetype in decode_attachments(message.attachments):
+        email.attach(filename, content, mimetype)
     return email
 
 

@@ -311,6 +311,9 @@ GRANTS_ATTACHMENT_MAX_BYTES = env.int("GRANTS_ATTACHMENT_MAX_BYTES", default=10 
 GRANTS_APPLICATION_MAX_TOTAL_BYTES = env.int("GRANTS_APPLICATION_MAX_TOTAL_BYTES", default=40 * 1024 * 1024)
 # Community documents (community.services.workspace.share_document, checked by portal.files), in bytes per file.
 COMMUNITY_DOCUMENT_MAX_BYTES = env.int("COMMUNITY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Event materials (documents, slides: events.services.outcomes.add_material_file, checked by portal.files), in bytes
+# per file. Recordings are links, not uploads.
+EVENT_MATERIAL_MAX_BYTES = env.int("EVENT_MATERIAL_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail ---------------------------------------------------------------------------------------------------
