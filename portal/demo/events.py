@@ -9,9 +9,10 @@ synchronised (:func:`portal.i18n.sync_page_trees` aliases them into every locale
 members of :func:`portal.demo.communities.ensure_community_content`:
 
 1. :func:`ensure_events` (with the other pages): the index and the event pages, published.
-2. :func:`ensure_event_activity` (after the community content): registrations through
-   ``events.services.registrations.register`` (so seats, the waitlist and the log are the service's), attendance of
-   the past events, minutes and materials.
+2. :func:`ensure_event_activity` (after the community content): registrations, attendance of the past events,
+   minutes and materials, all through the events services (``events.services.registrations``, ``.attendance``,
+   ``.outcomes``), so seats, the waitlist, the logs, the cleaning of the minutes and the checks of the files are
+   theirs; the organiser acting is the coordinator of the event's (first) host community.
 
 Times: past events have fixed local times in their IANA zone; upcoming ones are placed a few weeks after the day the
 demo is first loaded, at round local times. A later run leaves an event's dates alone while it lies ahead, and moves
@@ -19,10 +20,10 @@ an upcoming event that has meanwhile ended to the same distance ahead again (so 
 
 Idempotent: pages are found by slug under the index and get a new revision only when something differs; a person
 who already has a registration for an event (in any state: they may have cancelled it while trying the demo) is
-left alone; minutes and materials are created only when missing. The demo's registrations mail nobody (the demo is
-data, not people's actions): the outbox rows the service writes for them are removed before the transaction
-commits, so the send task finds nothing. The services are looked up at run time (``portal`` imports none of the
-apps, GUIDE §2).
+left alone; minutes are written only when the event has none, materials only when their request token is new. The
+demo's registrations mail nobody (the demo is data, not people's actions): the outbox rows the service writes for
+them are removed before the transaction commits, so the send task finds nothing. The services are looked up at run
+time (``portal`` imports none of the apps, GUIDE §2).
 """
 
 from __future__ import annotations
@@ -36,10 +37,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.utils import timezone
-
-from portal.sanitize import clean_html
 
 from . import communities_data
 from . import events_data as data
@@ -58,8 +56,9 @@ def _model(label: str):
     return apps.get_model(label)
 
 
-def _registrations():
-    return import_module("events.services.registrations")
+def _service(name: str):
+    """The events service module ``name`` (``registrations``, ``attendance``, ``outcomes``), looked up at run time."""
+    return import_module(f"events.services.{name}")
 
 
 # --- times -----------------------------------------------------------------------------------------------------------
@@ -321,17 +320,6 @@ def _backdate(registration, when: datetime.datetime) -> None:
     _model("events.RegistrationChange").objects.filter(registration=registration).update(at=when)
 
 
-def _record_attendance(registration, attended: bool, by, when: datetime.datetime) -> None:
-    """Record a past event's attendance for a confirmed ``registration`` (and log it)."""
-    Registration = _model("events.Registration")
-    status = "attended" if attended else "absent"
-    Registration.objects.filter(pk=registration.pk).update(attendance=status, attendance_marked_at=when)
-    change = _model("events.RegistrationChange").objects.create(
-        registration=registration, action="attendance", by=by, note=status
-    )
-    type(change).objects.filter(pk=change.pk).update(at=when)
-
-
 def _organiser(event, people: dict):
     """The coordinator (position 0 in :data:`communities_data.MEMBERS`) of the event's first host community (by the
     order of its ``hosts`` in the data), for the logs, minutes and materials; None when unknown."""
@@ -342,11 +330,13 @@ def _organiser(event, people: dict):
 
 def ensure_registrations(events: dict, people: dict, now: datetime.datetime) -> int:
     """Register the people of :data:`events_data.REGISTRATIONS` who have no registration for the event yet (through
-    the registration service, in order of arrival); record the attendance of past events. Returns how many were
-    registered in this run."""
-    service = _registrations()
-    registered = 0
+    ``events.services.registrations.register``, in order of arrival, two hours apart), and record the attendance of
+    those registered here for a past event (``events.services.attendance.record_attendance``, by the organiser, at
+    the end of the event): "attended" unless listed as absent. Returns how many were registered in this run."""
+    registrations = _service("registrations")
+    attendance = _service("attendance")
     Registration = _model("events.Registration")
+    registered = 0
     for slug, spec in data.REGISTRATIONS.items():
         event = events.get(slug)
         if event is None:
@@ -354,9 +344,9 @@ def ensure_registrations(events: dict, people: dict, now: datetime.datetime) -> 
         past = event.is_past(now)
         first_arrival = event.starts_at - REGISTERED_BEFORE if past else now - datetime.timedelta(days=3)
         taken = set(Registration.objects.filter(event=event).values_list("user_id", flat=True))
-        organiser = _organiser(event, people)
         absent = set(spec.get("absent", []))
         question = event.questions.order_by("sort_order", "pk").first()
+        marks = {}
         for arrival, ref in enumerate(spec["people"]):
             if ref not in people or people[ref][0].pk in taken:
                 continue
@@ -364,63 +354,71 @@ def ensure_registrations(events: dict, people: dict, now: datetime.datetime) -> 
             answers = {}
             if question is not None and arrival < len(spec.get("answers", [])):
                 answers[str(question.pk)] = spec["answers"][arrival]
-            details = service.RegistrationDetails(organisation=organisation, answers=answers)
             when = first_arrival + datetime.timedelta(hours=2 * arrival)
-            registration = service.register(user, event, details, now=when)
+            registration = registrations.register(
+                user, event, registrations.RegistrationDetails(organisation=organisation, answers=answers), now=when
+            )
             _backdate(registration, when)
             registered += 1
             if past and registration.status == "confirmed":
-                _record_attendance(registration, ref not in absent, organiser, event.last_ends_at)
+                marks[registration.pk] = "absent" if ref in absent else "attended"
+        if marks:
+            ended = event.last_ends_at
+            attendance.record_attendance(event, marks, by=_organiser(event, people), now=ended)
+            _model("events.RegistrationChange").objects.filter(registration_id__in=marks, action="attendance").update(
+                at=ended
+            )
     return registered
 
 
 def ensure_minutes(events: dict, people: dict) -> int:
-    """The minutes of :data:`events_data.MINUTES` (cleaned HTML), for events that have none. Returns how many were
-    created in this run."""
+    """The minutes of :data:`events_data.MINUTES` for events that have none, through
+    ``events.services.outcomes.save_minutes`` (cleaned HTML; approved ones a week after the event, by their author,
+    the host's coordinator). Returns how many were created in this run."""
+    outcomes = _service("outcomes")
     EventMinutes = _model("events.EventMinutes")
     created = 0
     for slug, (status, visibility, author, body) in data.MINUTES.items():
         event = events.get(slug)
-        if event is None or EventMinutes.objects.filter(event=event).exists():
+        if event is None or author not in people or EventMinutes.objects.filter(event=event).exists():
             continue
-        writer = people.get(author, (None, ""))[0]
-        approved = status == "approved"
-        EventMinutes.objects.create(
-            event=event,
-            status=status,
+        outcomes.save_minutes(
+            event,
+            by=people[author][0],
+            body=body,
             visibility=visibility,
-            body=clean_html(body),
-            written_by=writer,
-            approved_by=writer if approved else None,
-            approved_at=event.last_ends_at + datetime.timedelta(days=7) if approved else None,
+            approve=status == "approved",
+            now=event.last_ends_at + datetime.timedelta(days=7),
         )
         created += 1
     return created
 
 
 def ensure_materials(events: dict, people: dict) -> int:
-    """The materials of :data:`events_data.MATERIALS` (links, or generated one-page PDFs on the private storage)
-    that an event does not have yet (by title). Returns how many were created in this run."""
+    """The materials of :data:`events_data.MATERIALS` (links, or generated one-page PDFs), through
+    ``events.services.outcomes`` by the host's coordinator. Each carries the request token ``demo:<n>`` (its place in
+    the event's list), so a later run finds it again and adds nothing. Returns how many were created in this run."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    outcomes = _service("outcomes")
     EventMaterial = _model("events.EventMaterial")
     created = 0
     for slug, materials in data.MATERIALS.items():
         event = events.get(slug)
-        if event is None:
+        organiser = _organiser(event, people) if event is not None else None
+        if organiser is None:
             continue
-        for kind, title, visibility, url, document in materials:
-            if EventMaterial.objects.filter(event=event, title=title).exists():
+        for position, (kind, title, visibility, url, document) in enumerate(materials):
+            token = f"demo:{position}"
+            if EventMaterial.objects.filter(event=event, request_token=token).exists():
                 continue
-            material = EventMaterial(
-                event=event, kind=kind, title=title, visibility=visibility, url=url, added_by=_organiser(event, people)
-            )
-            if document is not None:
+            common = {"by": organiser, "title": title, "kind": kind, "visibility": visibility, "request_token": token}
+            if document is None:
+                material = outcomes.add_material_link(event, url=url, **common)
+            else:
                 filename, lines = document
-                content = pdf_document(lines)
-                material.original_name = filename
-                material.content_type = "application/pdf"
-                material.size_bytes = len(content)
-                material.file.save(filename, ContentFile(content), save=False)
-            material.save()
+                upload = SimpleUploadedFile(filename, pdf_document(lines), content_type="application/pdf")
+                material = outcomes.add_material_file(event, uploaded_file=upload, **common)
             EventMaterial.objects.filter(pk=material.pk).update(
                 created_at=event.last_ends_at + datetime.timedelta(days=1)
             )

@@ -136,8 +136,11 @@ def test_the_skopje_minutes_are_approved_clean_and_list_the_four_priorities(demo
     assert priorities.count("<li>") == 4
     for phrase in PRIORITY_PHRASES:
         assert phrase in priorities, phrase
-    anonymous = permissions.can_view_minutes(None, minutes)
-    assert anonymous
+    assert permissions.can_view_minutes(None, minutes)
+    # Written and approved through the outcomes service by the RCP's coordinator, a week after the meeting.
+    assert minutes.written_by == minutes.approved_by
+    assert minutes.written_by.email == communities.member_email("Dren", "Kelmendi", "en")
+    assert minutes.approved_at.date() == datetime.date(2025, 3, 7)
 
 
 def test_the_skopje_materials_link_the_joint_statement_and_a_real_pdf(demo_db):
@@ -150,6 +153,8 @@ def test_the_skopje_materials_link_the_joint_statement_and_a_real_pdf(demo_db):
         text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
     assert "four priorities" in text and "Integrity Watch platforms" in text
     assert document.size_bytes == document.file.size
+    assert {m.request_token for m in materials.values()} == {"demo:0", "demo:1"}
+    assert all(permissions.can_view_material(None, m) for m in materials.values())
 
 
 def test_each_country_has_dag_meetings_in_its_zone_past_and_upcoming(demo_db):
