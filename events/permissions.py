@@ -90,6 +90,25 @@ def registration_of(user, event: EventPage) -> Registration | None:
     return cache[event.pk]
 
 
+def prime_registrations(user, events) -> None:
+    """Fill the :func:`registration_of` cache for ``user`` and each of ``events`` (canonical pages) with one query,
+    so lists that check registrant-only rules per event (the archive's minutes and materials) make no query per
+    row. Nothing to do for anonymous users."""
+    if not _authenticated(user):
+        return
+    events = [event for event in events if event.pk is not None]
+    cache = user.__dict__.setdefault("_event_registration_cache", {})
+    missing = [event.pk for event in events if event.pk not in cache]
+    if not missing:
+        return
+    found = {
+        registration.event_id: registration
+        for registration in Registration.objects.filter(user=user, event_id__in=missing)
+    }
+    for pk in missing:
+        cache[pk] = found.get(pk)
+
+
 def forget_registration(user, event: EventPage) -> None:
     """Drop the cached :func:`registration_of` answer (after the user's registration changed in this request)."""
     getattr(user, "__dict__", {}).get("_event_registration_cache", {}).pop(event.pk, None)

@@ -54,3 +54,72 @@ def event_registrations_header_button(page, user, view_name=None, next_url=None)
 
 
 # --- end of registrations and attendance -------------------------------------------------------------------------
+
+
+# --- Finding events (issue 7 item 7): community pages, the home page, site search ------------------------------
+#
+# Contracts: ``community_public_meetings`` in community.public; ``home_page_sections`` and ``pages_visible_to`` in
+# portal.cms.hooks. Everything shown on community pages and the home page is public (``public_listing``); search
+# keeps members-only events for the people ``EventPage.objects.visible_to`` admits.
+
+#: Upcoming events the home page shows.
+HOME_PAGE_EVENTS = 3
+
+
+@hooks.register("community_public_meetings")
+def community_public_meetings(community, limit):
+    """Public, live events hosted by ``community`` in the active locale, most recent first (upcoming and past):
+    ``limit`` mappings of ``title``, ``url``, ``starts_at`` (UTC), ``timezone`` and ``place``."""
+    from wagtail.models import Locale
+
+    from .models import EventPage
+
+    pages = (
+        EventPage.objects.public_listing()
+        .filter(locale=Locale.get_active(), host_communities=community)
+        .order_by("-starts_at", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": page.title,
+            "url": page.url,
+            "starts_at": page.starts_at,
+            "timezone": page.timezone,
+            "place": page.city,
+        }
+        for page in pages
+    ]
+
+
+@hooks.register("home_page_sections")
+def home_page_upcoming_events(request, page):
+    """The next :data:`HOME_PAGE_EVENTS` public events of the home page's tree (its locale), soonest first, with a
+    link to the events index; nothing when none is coming."""
+    from portal.cms.hooks import PageSection
+
+    from .listing import upcoming_occurrences
+    from .models import EventIndexPage, EventPage
+
+    meetings = upcoming_occurrences(EventPage.objects.public_listing().descendant_of(page), HOME_PAGE_EVENTS)
+    if not meetings:
+        return None
+    index = EventIndexPage.objects.child_of(page).live().public().first()
+    return PageSection(
+        template="events/includes/home_upcoming_events.html",
+        context={"meetings": meetings, "index": index},
+        order=50,
+        stylesheet="css/events.css",
+    )
+
+
+@hooks.register("pages_visible_to")
+def hide_events_from_outsiders(request, pages):
+    """Leave out of ``pages`` (site search) the events ``request.user`` may not see: members-only events outside
+    their audience (``EventPage.objects.visible_to``)."""
+    from .models import EventPage
+
+    hidden = EventPage.objects.exclude(pk__in=EventPage.objects.visible_to(request.user).values("pk")).values("pk")
+    return pages.exclude(pk__in=hidden)
+
+
+# --- end of "Finding events" -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -76,6 +77,48 @@ class EventIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("events index")
         verbose_name_plural = _("events indexes")
+
+    # --- finding events (issue 7 item 7; views in events.views.listing) ---------------------------------------
+
+    @path("", name="upcoming")
+    def index_route(self, request, *args, **kwargs):
+        """Upcoming events with filters."""
+        from events.views import listing
+
+        return listing.upcoming(self, request)
+
+    @path("calendar/", name="calendar")
+    @path("calendar/<int:year>/<int:month>/", name="calendar_month")
+    def calendar_route(self, request, year=None, month=None):
+        """The month calendar (this month, or ``year``-``month``)."""
+        from events.views import listing
+
+        return listing.month(self, request, year, month)
+
+    @path("past/", name="past")
+    def past_route(self, request):
+        """The archive of past events with their minutes and materials."""
+        from events.views import listing
+
+        return listing.past(self, request)
+
+    def events_nav_urls(self, request) -> dict[str, str]:
+        """The addresses of the three views: ``upcoming``, ``calendar`` and ``past``."""
+        base = self.get_url(request)
+        return {
+            "upcoming": base,
+            "calendar": base + self.reverse_subpage("calendar"),
+            "past": base + self.reverse_subpage("past"),
+        }
+
+    def serve(self, request, *args, **kwargs):
+        """Members see members-only events in these lists, so answers carry ``Vary: Cookie`` and answers to
+        signed-in visitors are ``Cache-Control: private`` (never kept by a shared cache)."""
+        response = super().serve(request, *args, **kwargs)
+        patch_vary_headers(response, ("Cookie",))
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
 
 
 class EventPageQuerySet(PageQuerySet):
@@ -320,6 +363,13 @@ class EventPage(RoutablePageMixin, Page):
     @property
     def is_members_only(self) -> bool:
         return self.audience == Audience.MEMBERS
+
+    def get_sitemap_urls(self, request=None):
+        """sitemap.xml lists public events only: a members-only event is never announced to crawlers (the
+        sitemap already leaves out drafts and pages under a view restriction)."""
+        if self.audience != Audience.PUBLIC:
+            return []
+        return super().get_sitemap_urls(request)
 
     @property
     def offers_certificates(self) -> bool:

@@ -1,1 +1,1 @@
-"""Views of the events app, one module per concern (``calendars``: .ics downloads, feeds, the feeds page)."""
+"""Views of the events app, one concern per module (``calendars``: .ics downloads, feeds, the feeds page)."""

@@ -253,8 +253,9 @@ def ensure_menu(title: str, items: list[tuple[str, str]], pages: dict[str, Page]
     """Create or update the default locale's ``MainMenu`` with ``items`` (label, page slug or site path), in order.
 
     A target starting with ``/`` is a site path (``link_url``, e.g. a Django view such as ``/grants/awarded/``);
-    anything else is the slug of a page in ``pages``. Existing items are updated in place by position (so their
-    ids, and wagtail-localize's segments, stay stable); extra items are removed.
+    anything else is the slug of a page in ``pages``; an item whose page is not in ``pages`` (its app's demo part
+    did not build it) is left out. Existing items are updated in place by position (so their ids, and
+    wagtail-localize's segments, stay stable); extra items are removed.
     """
     MainMenu = _model("MainMenu")
     locale = Locale.get_default()
@@ -262,6 +263,7 @@ def ensure_menu(title: str, items: list[tuple[str, str]], pages: dict[str, Page]
     menu.title = title
     existing = list(menu.items.all()) if menu.pk else []
     new_items = []
+    items = [(label, target) for label, target in items if target.startswith("/") or target in pages]
     for position, (label, target) in enumerate(items):
         item = existing[position] if position < len(existing) else menu.items.model()
         item.label = label

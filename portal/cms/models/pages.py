@@ -39,7 +39,11 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
-        """Add ``latest_news`` (3 newest public news pages) and ``active_campaigns`` of this locale's tree."""
+        """Add ``latest_news`` (3 newest public news pages) and ``active_campaigns`` of this locale's tree, and
+        ``home_sections``: the blocks other apps add through the ``home_page_sections`` hook (the next events, for
+        instance; see :mod:`portal.cms.hooks`)."""
+        from portal.cms.hooks import home_page_sections
+
         from .campaigns import CampaignPage
         from .news import NewsPage
 
@@ -54,6 +58,10 @@ class HomePage(Page):
             .filter(status=CampaignPage.Status.ACTIVE)
             .select_related("country")
             .order_by("-first_published_at")[:3]
+        )
+        context["home_sections"] = home_page_sections(request, self)
+        context["home_section_stylesheets"] = list(
+            dict.fromkeys(section.stylesheet for section in context["home_sections"] if section.stylesheet)
         )
         return context
 
