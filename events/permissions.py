@@ -137,6 +137,17 @@ def can_see_join_link(user, event: EventPage) -> bool:
     return is_confirmed_registrant(user, event) or is_organiser(user, event)
 
 
+def join_link_for_registration(registration: Registration) -> str:
+    """The join link a mail (confirmation, reminder) to ``registration``'s person may carry: the event's link when
+    the registration is confirmed and the event is online or hybrid; "" otherwise (waitlisted, cancelled, in
+    person). Decided from the registration row itself, not from a cached :func:`registration_of`, because mails are
+    written inside the transaction that changes the registration."""
+    event = registration.event
+    if registration.status != RegistrationStatus.CONFIRMED or not event.is_online:
+        return ""
+    return event.online_url or ""
+
+
 def join_link_translation_keys(user, events) -> set:
     """The ``translation_key`` of each of ``events`` (pages of any locale) whose join link ``user`` may see: the
     rule of :func:`can_see_join_link`, answered for a whole list (a calendar feed) in at most two queries.

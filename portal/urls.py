@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("community.urls")),
     path("workspace/", include("community.workspace_urls")),
     path("grants/", include("grants.urls")),
+    path("my-events/", include("events.urls_account")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -492,6 +492,42 @@ class EventPage(RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    # --- serving: the page, its registration routes (events.views.pages, events.views.registrations) ----------
+
+    def serve(self, request, *args, **kwargs):
+        """Serve the page or one of its routes to visitors who may see the event: a members-only event sends
+        anonymous visitors to sign in and answers signed-in outsiders 404 (``events.views.pages.refuse_outsider``).
+        Answers ``Vary: Cookie``; to signed-in visitors ``Cache-Control: private, no-store``."""
+        from events.views.pages import mark_per_visitor, refuse_outsider
+
+        refusal = refuse_outsider(self, request)
+        if refusal is not None:
+            return refusal
+        return mark_per_visitor(request, super().serve(request, *args, **kwargs))
+
+    def get_context(self, request, *args, **kwargs):
+        """Adds the event's meetings, hosts, agenda, seats and the visitor's registration block
+        (``events.views.pages.event_page_context``)."""
+        from events.views.pages import event_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_page_context(self, request))
+        return context
+
+    @path("register/", name="register")
+    def register_route(self, request):
+        """POST: register the signed-in visitor (``events.views.registrations.register``)."""
+        from events.views.registrations import register
+
+        return register(request, self)
+
+    @path("cancel/", name="cancel")
+    def cancel_route(self, request):
+        """POST: cancel the signed-in visitor's registration (``events.views.registrations.cancel``)."""
+        from events.views.registrations import cancel
+
+        return cancel(request, self)
+
 
 class AgendaItem(Orderable):
     """One line of an event's agenda: a local time (in the event's zone; ``day`` counts from 1 for events over

@@ -9,7 +9,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Attendance, RegistrationStatus
@@ -41,6 +42,26 @@ class RegistrationQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(Q(user=user) | Q(event_id__in=organised_event_ids(user)))
+
+    def with_waitlist_position(self):
+        """Annotate ``waitlist_position``: for a waitlisted registration, its place in its event's waitlist (1 =
+        next to get a seat; arrival order ``queued_at``, then id); None for confirmed and cancelled ones. One
+        subquery, so a list of registrations costs one query whatever its length."""
+        ahead = (
+            Registration.objects.filter(event=OuterRef("event"), status=RegistrationStatus.WAITLISTED)
+            .filter(Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk")))
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=Case(
+                When(status=RegistrationStatus.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + Value(1)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class Registration(models.Model):

@@ -17,7 +17,8 @@ Rules:
 
 Mails are queued with ``portal.notifications.notify`` in the same transaction (outbox), template
 ``event_registration`` with ``occasion`` one of ``confirmed``, ``waitlisted``, ``promoted``, ``moved_to_waitlist``,
-``cancelled_by_organiser``.
+``cancelled_by_organiser``, and ``join_url`` (``events.permissions.join_link_for_registration``: the link only for a
+confirmed registration of an online or hybrid event, else "").
 """
 
 from __future__ import annotations
@@ -98,7 +99,13 @@ def _tell(registration: Registration, occasion: str, **extra) -> None:
     notify(
         registration.user,
         "event_registration",
-        {"registration": registration, "event": registration.event, "occasion": occasion, **extra},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "occasion": occasion,
+            "join_url": permissions.join_link_for_registration(registration),
+            **extra,
+        },
         dedupe_key=None,
         attachments=attachments,
     )

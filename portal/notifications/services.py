@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Model
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone, translation
@@ -118,7 +119,9 @@ def _split_recipient(recipient: Recipient):
 
 
 def _as_list(recipients) -> list:
-    if isinstance(recipients, str) or not isinstance(recipients, Iterable):
+    # A model instance is one recipient, also behind a lazy wrapper: ``request.user`` is a SimpleLazyObject, which
+    # claims to be iterable (it proxies ``__iter__``) but answers isinstance() checks for the User class.
+    if isinstance(recipients, str | Model) or not isinstance(recipients, Iterable):
         return [recipients]
     return list(recipients)
 

@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week=1),  # Monday
     },
+    # Event reminders 24 hours and 1 hour before each meeting (issue 7 item 5); each goes once however often it runs.
+    "events-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": 300.0,  # seconds
+    },
 }
 
 # --- Notification outbox (portal.notifications) -----------------------------------------------------------------

@@ -91,6 +91,15 @@ def test_duplicate_and_empty_recipients_are_dropped(ana):
     assert rows[0].body_html == ""
 
 
+def test_a_lazy_user_is_one_recipient(ana):
+    """``request.user`` is a SimpleLazyObject, which claims to be iterable; it is one recipient, not a list (the
+    event registration view passes it on: the first registration through the page failed with a TypeError)."""
+    from django.utils.functional import SimpleLazyObject
+
+    (row,) = notify(SimpleLazyObject(lambda: ana), "textonly", {})
+    assert row.recipient == "ana@example.org" and row.user == ana
+
+
 def test_unknown_template_and_bad_recipient_raise(ana):
     with pytest.raises(TemplateDoesNotExist):
         notify(ana, "no-such-template", {})
