@@ -11,6 +11,7 @@ import sys
 BENCHMARKS = {
     "grants_staff_list": "benchmarks.grants_staff_list",
     "grants_review": "benchmarks.grants_review",
+    "events_registration": "benchmarks.events_registration",
 }
 
 

@@ -131,6 +131,10 @@ def test_every_english_page_is_live_and_renders(demo_db, client):
     for page in pages:
         assert page.live, page.slug
         response = client.get(page.url)
+        if getattr(page, "audience", "public") == "members":
+            # A members-only event (portal.demo.events) sends anonymous visitors to sign in.
+            assert response.status_code == 302 and "login" in response["Location"], (page.url, response.status_code)
+            continue
         assert response.status_code == 200, (page.url, response.status_code)
 
 
@@ -344,6 +348,20 @@ def test_untranslated_pages_exist_in_every_locale(demo_db, client):
     for language in LANGUAGES:
         response = client.get(f"/{language}/news/rcp-meeting-skopje-2025/")
         assert response.status_code == 200, language
+
+
+def test_the_events_exist_in_every_locale(demo_db):
+    """The events index and every event (portal.demo.events) are aliased into each locale by the page-tree sync."""
+    from events.models import EventIndexPage, EventPage
+
+    english = Locale.get_default()
+    pages = [EventIndexPage.objects.get(locale=english), *EventPage.objects.filter(locale=english)]
+    assert len(pages) >= 11
+    for page in pages:
+        languages = set(
+            Page.objects.filter(translation_key=page.translation_key).values_list("locale__language_code", flat=True)
+        )
+        assert languages == {"en", *LANGUAGES}, page.slug
 
 
 def test_footer_text_fields_are_left_to_the_translated_defaults(demo_db, client, settings):

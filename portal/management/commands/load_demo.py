@@ -6,7 +6,8 @@ sub-grant scheme (organisations, calls with their pages, sample applications: :m
 communities (the RCP and five DAGs with their public pages, fictional members and workspace content:
 :mod:`portal.demo.communities`), the footer settings and the main menu; sets up the six locales, synchronises the
 page trees and translates the home page, the menu and the community pages into bs, sq, mk, sr-latn and tr; creates
-one demo user per role (the DAG coordinator and DAG member logins join DAG North Macedonia).
+one demo user per role (the DAG coordinator and DAG member logins join DAG North Macedonia); and the events index with
+the programme's events, their registrations, minutes and materials (:mod:`portal.demo.events`).
 
 Running it again updates everything in place (pages are matched by slug; unchanged pages get no new revision),
 and keeps existing users and their passwords. Generated passwords and TOTP secrets are printed only when
@@ -24,6 +25,7 @@ from django.db import transaction
 from portal.demo import (
     campaigns,
     communities,
+    events,
     news,
     partners,
     platforms,
@@ -40,7 +42,9 @@ from portal.demo.grants import ensure_demo_applicant, ensure_grants_demo
 from portal.demo.translate import translate_home_and_menu
 
 # Loggers that report every page save and background task at INFO; quietened unless --verbosity 2 or more.
-CHATTY_LOGGERS = ["wagtail", "django_tasks", "wagtail_localize"]
+# ("celery.app.trace" logs each eager task, e.g. the mail tasks published for the demo's suppressed registration
+# mails, which find nothing to send.)
+CHATTY_LOGGERS = ["wagtail", "django_tasks", "wagtail_localize", "celery.app.trace"]
 
 
 @contextlib.contextmanager
@@ -103,10 +107,8 @@ class Command(BaseCommand):
             result.pages[grants.index.slug] = grants.index
             community_pages = communities.ensure_communities(home, ensure_countries())
             result.pages[community_pages.index.slug] = community_pages.index
-            # The events index (slug "events") is built by the events part of the demo (issue 7), when present.
-            events_index = home.get_children().filter(slug="events").first()
-            if events_index is not None:
-                result.pages.setdefault("events", events_index)
+            event_pages = events.ensure_events(home)
+            result.pages[event_pages.index.slug] = event_pages.index
             menu = ensure_menu(site.MENU_TITLE, site.MENU_ITEMS, result.pages)
         self.stdout.write(
             f"Pages: {len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
@@ -146,6 +148,14 @@ class Command(BaseCommand):
             f"{community_pages.updated} updated in this run), {community.memberships} memberships, "
             f"{community.documents} documents, {community.consultations} consultations, "
             f"{community.exchanges} bilateral exchange(s)."
+        )
+        with transaction.atomic():
+            activity = events.ensure_event_activity()
+        self.stdout.write(
+            f"Events: {event_pages.created} pages created (index included), {event_pages.updated} updated in this run; "
+            f"{activity.registered} registrations made in this run ({activity.registrations} in the demo, "
+            f"{activity.waitlisted} on a waitlist); {activity.minutes_created} minutes and "
+            f"{activity.materials_created} materials added."
         )
         if credentials:
             self._report_credentials(credentials)
