@@ -383,17 +383,22 @@ class EventPage(RoutablePageMixin, Page):
 
     def canonical(self) -> "EventPage":
         """The default-locale page of this event (registrations, minutes and materials belong to it); ``self``
-        when it is that page or has none."""
+        when it is that page or has none. Remembered on the instance (a request asks several times)."""
         from wagtail.models import Locale
 
+        cached = self.__dict__.get("_canonical_page")
+        if cached is not None:
+            return cached
         try:
             default = Locale.get_default()
         except Locale.DoesNotExist:
             return self
-        if self.locale_id == default.pk:
-            return self
-        page = EventPage.objects.filter(translation_key=self.translation_key, locale=default).first()
-        return page or self
+        page = self
+        if self.locale_id != default.pk:
+            page = EventPage.objects.filter(translation_key=self.translation_key, locale=default).first() or self
+        self.__dict__["_canonical_page"] = page
+        page.__dict__["_canonical_page"] = page
+        return page
 
     def audience_community_ids(self) -> set[int]:
         """IDs of the communities whose active members may see a members-only event (the audience communities, or

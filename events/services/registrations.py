@@ -16,9 +16,9 @@ Rules:
 - members-only events accept only members of their audience communities (``events.permissions.can_register``).
 
 Mails are queued with ``portal.notifications.notify`` in the same transaction (outbox), template
-``event_registration`` with ``occasion`` one of ``confirmed``, ``waitlisted``, ``promoted``, ``moved_to_waitlist``,
-``cancelled_by_organiser``, and ``join_url`` (``events.permissions.join_link_for_registration``: the link only for a
-confirmed registration of an online or hybrid event, else "").
+``event_registration`` with ``occasion`` one of ``confirmed``, ``waitlisted``, ``promoted``, ``confirmed_by_organiser``,
+``moved_to_waitlist``, ``cancelled_by_organiser``, and ``join_url`` (``events.permissions.join_link_for_registration``:
+the link only for a confirmed registration of an online or hybrid event, else "").
 """
 
 from __future__ import annotations
@@ -65,7 +65,9 @@ def lock_event(event: EventPage) -> EventPage:
     Call inside ``transaction.atomic()``. Raises ``EventPage.DoesNotExist`` if the event was deleted.
     """
     canonical = event.canonical()
-    return EventPage.objects.select_for_update(of=("self",)).get(pk=canonical.pk)
+    locked = EventPage.objects.select_for_update(of=("self",)).get(pk=canonical.pk)
+    locked.__dict__["_canonical_page"] = locked
+    return locked
 
 
 def _log(registration: Registration, action: str, by=None, note: str = "") -> None:
@@ -73,7 +75,7 @@ def _log(registration: Registration, action: str, by=None, note: str = "") -> No
 
 
 #: Occasions whose mail carries the event's ``.ics`` (with the join link, since the registrant is then confirmed).
-CALENDAR_OCCASIONS = frozenset({"confirmed", "promoted"})
+CALENDAR_OCCASIONS = frozenset({"confirmed", "promoted", "confirmed_by_organiser"})
 
 
 def _calendar_attachment(registration: Registration) -> list[tuple[str, bytes, str]]:
@@ -284,7 +286,7 @@ def confirm(registration: Registration, *, by, now=None) -> Registration:
         current.cancelled_at = None
         current.save(update_fields=["status", "confirmed_at", "cancelled_at", "updated_at"])
         _log(current, Action.CONFIRMED, by=by)
-        _tell(current, "promoted")
+        _tell(current, "confirmed_by_organiser")
     return current
 
 

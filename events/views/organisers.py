@@ -175,17 +175,24 @@ def registrations(request, page: EventPage, event: EventPage):
             (_("Attendance (XLSX)"), sub_url(page, "organiser_attendance_export", "xlsx")),
         ],
     }
+    someone_waiting = counts[RegistrationStatus.WAITLISTED] > 0
+    full = event.capacity is not None and counts[RegistrationStatus.CONFIRMED] >= event.capacity
     for row in rows:
-        row["actions"] = _row_actions(page, row["registration"])
+        row["actions"] = _row_actions(page, row["registration"], someone_waiting=someone_waiting, full=full)
     return _render(request, page, event, "events/organisers/registrations.html", "registrations", context)
 
 
-def _row_actions(page: EventPage, registration: Registration) -> list[tuple[str, str]]:
-    """``[(label, POST url)]`` of the actions that make sense for ``registration``'s status."""
+def _row_actions(
+    page: EventPage, registration: Registration, *, someone_waiting: bool, full: bool
+) -> list[tuple[str, str]]:
+    """``[(label, POST url)]`` of the actions that make sense for ``registration``'s status. "Move to the waitlist"
+    only while someone is waiting to take the seat (the service refuses it otherwise); on a full event "Confirm"
+    says that it goes beyond the capacity."""
     actions = []
     if registration.status != RegistrationStatus.CONFIRMED:
-        actions.append((_("Confirm"), sub_url(page, "organiser_registration_action", registration.pk, "confirm")))
-    if registration.status == RegistrationStatus.CONFIRMED:
+        label = _("Confirm beyond capacity") if full else _("Confirm")
+        actions.append((label, sub_url(page, "organiser_registration_action", registration.pk, "confirm")))
+    if registration.status == RegistrationStatus.CONFIRMED and someone_waiting:
         actions.append(
             (_("Move to the waitlist"), sub_url(page, "organiser_registration_action", registration.pk, "waitlist"))
         )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from events import permissions
-from events.formatting import format_in_event_zone, format_occurrence
+from events.formatting import event_zone_label, format_in_event_zone, format_occurrence
 from events.forms import RegistrationForm
 from events.models import EventPage, Registration, RegistrationStatus
 from events.services.registrations import free_seats
@@ -136,7 +136,7 @@ def event_page_context(page: EventPage, request) -> dict:
     - ``event``: the default-locale page (registrations, seats, join link);
     - ``meetings``: each meeting as "12 March 2026, 17:00–19:00 (Europe/Skopje, CET)" (several for a series;
       ``events.formatting``);
-      ``when``: the first one; ``zone_name``: the event's IANA zone;
+      ``when``: the first one; ``zone_name``: the event's zone as named next to its times ("Kosovo, CET");
     - ``hosts`` (:func:`host_links`), ``languages``, ``agenda`` (:func:`agenda_by_day`);
     - ``seats_left``: free seats (None without a capacity or registration); never the waitlist;
     - ``registration_state`` (:func:`registration_state`), ``opens_at``/``closes_at`` (formatted, in the zone),
@@ -159,7 +159,7 @@ def event_page_context(page: EventPage, request) -> dict:
         "event": event,
         "meetings": [format_occurrence(event, start, end) for start, end in event.occurrences()],
         "when": format_occurrence(event, event.starts_at, event.ends_at),
-        "zone_name": event.timezone,
+        "zone_name": event_zone_label(event),
         "hosts": host_links(page),
         "languages": list(page.languages.all()),
         "agenda": agenda_by_day(page),
