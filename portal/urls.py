@@ -26,6 +26,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/calendar/", include("events.calendar_account_urls")),
+    path("accounts/", include("portal.accounts.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("styleguide/", styleguide, name="styleguide"),
     path("search/", cms_views.search, name="search"),

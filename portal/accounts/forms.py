@@ -23,8 +23,12 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.forms import default_token_generator
 from allauth.account.internal.flows.password_reset import request_password_reset
 from allauth.account.models import EmailAddress
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.canonical import canonical_email
 from portal.accounts.lookups import assess_canonical_unique, user_with_canonical_email
@@ -42,12 +46,44 @@ def _limit_email_length(form) -> None:
         field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
+def _name_field(field_name: str, label, required_message, autocomplete: str) -> forms.CharField:
+    """A required name field as long as ``User.<field_name>`` allows; trimmed, otherwise kept as typed.
+
+    Any script is accepted (Latin with diacritics, Cyrillic, Turkish İ/ı…): no case change, no transliteration.
+    """
+    max_length = get_user_model()._meta.get_field(field_name).max_length
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        strip=True,
+        error_messages={"required": required_message},
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+def first_name_field() -> forms.CharField:
+    """The "First name" field of sign-up and of the "Your name" page (required, ``User.first_name`` length)."""
+    return _name_field("first_name", _("First name"), _("Enter your first name."), "given-name")
+
+
+def last_name_field() -> forms.CharField:
+    """The "Last name" field of sign-up and of the "Your name" page (required, ``User.last_name`` length)."""
+    return _name_field("last_name", _("Last name"), _("Enter your last name."), "family-name")
+
+
 class SignupForm(AllauthSignupForm):
-    """Sign-up by email and password; an address whose canonical key is taken never makes a second account."""
+    """Sign-up by name, email and password; an address whose canonical key is taken never makes a second account.
+
+    ``first_name`` and ``last_name`` are stored by allauth's ``DefaultAccountAdapter.save_user`` (it reads both
+    from ``cleaned_data``); they are printed on certificates and shown to organisers instead of the address.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_email_length(self)
+        self.fields["first_name"] = first_name_field()
+        self.fields["last_name"] = last_name_field()
+        self.order_fields(["first_name", "last_name", "email"])
 
     def validate_unique_email(self, value: str) -> str:
         """allauth's exact-duplicate check, then the canonical-key check with the same enumeration rules.
@@ -136,3 +172,23 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         token_generator = kwargs.get("token_generator", default_token_generator)
         request_password_reset(request, owner.email, [owner], token_generator)
         return self.cleaned_data["email"]
+
+
+class ProfileForm(forms.ModelForm):
+    """The "Your name" page: first and last name (required) and the language the portal writes to the user in.
+
+    ``preferred_language`` is one of ``settings.LANGUAGES``; mails, notifications and calendar feeds sent
+    without a request use it.
+    """
+
+    first_name = first_name_field()
+    last_name = last_name_field()
+    preferred_language = forms.ChoiceField(
+        label=_("Language of emails and notifications"),
+        choices=settings.LANGUAGES,
+        help_text=_("The portal writes to you in this language."),
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "last_name", "preferred_language"]

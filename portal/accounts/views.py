@@ -1,4 +1,5 @@
-"""Views that send the Wagtail and Django admin sign-in and sign-out through allauth.
+"""Account views: the "Your name" page, and views that send the Wagtail and Django admin sign-in and sign-out
+through allauth.
 
 Both admins send a request they refuse to their sign-in URL (Wagtail: ``WAGTAILADMIN_LOGIN_URL``, set to
 ``/admin/login/``; Django: ``/django-admin/login/``). For an anonymous visitor that is right: these views pass them
@@ -11,13 +12,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
+
+from portal.accounts.forms import ProfileForm
 
 
 def _login_redirect(request, default_next: str) -> HttpResponseRedirect:
@@ -62,3 +69,25 @@ def django_admin_login(request):
     if request.user.is_authenticated and not admin.site.has_permission(request):
         return staff_area_forbidden(request)
     return _login_redirect(request, reverse("admin:index"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request):
+    """``/accounts/name/`` ("Your name", ``account_profile``): the signed-in user edits their own first name,
+    last name and preferred language.
+
+    GET shows the form (a blank ``preferred_language`` starts at the language of the page); a valid POST saves
+    and redirects to the same page with the message "Saved"; an invalid POST shows the errors (200). Anonymous
+    visitors are sent to sign-in.
+    """
+    user = request.user
+    initial = {}
+    if user.preferred_language not in dict(settings.LANGUAGES):
+        initial["preferred_language"] = translation.get_language()
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved"))
+        return redirect("account_profile")
+    return render(request, "account/profile.html", {"form": form})

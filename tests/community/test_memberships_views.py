@@ -66,6 +66,8 @@ def test_invited_person_without_an_account_signs_up_and_comes_back_to_accept(cli
     client.post(
         reverse("account_signup"),
         {
+            "first_name": "Весна",
+            "last_name": "Стојановска",
             "email": "vesna.stojanovska@example.mk",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,

@@ -36,7 +36,13 @@ def test_signing_up_in_macedonian_makes_the_receipt_mail_macedonian(client):
     with translation.override("mk"):
         response = client.post(
             reverse("account_signup"),
-            {"email": "ana.mk@example.org", "password1": "Skopje-2026-proba!", "password2": "Skopje-2026-proba!"},
+            {
+                "first_name": "Ана",
+                "last_name": "Петрова",
+                "email": "ana.mk@example.org",
+                "password1": "Skopje-2026-proba!",
+                "password2": "Skopje-2026-proba!",
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="ana.mk@example.org")
@@ -59,7 +65,13 @@ def test_signing_up_on_the_default_language_leaves_the_preference_at_english(cli
     cache.clear()
     client.post(
         reverse("account_signup"),
-        {"email": "eve@example.org", "password1": "Skopje-2026-proba!", "password2": "Skopje-2026-proba!"},
+        {
+            "first_name": "Eve",
+            "last_name": "Example",
+            "email": "eve@example.org",
+            "password1": "Skopje-2026-proba!",
+            "password2": "Skopje-2026-proba!",
+        },
     )
     assert User.objects.get(email="eve@example.org").preferred_language == "en"
 

@@ -88,11 +88,18 @@ def test_password_reset_from_key_pages(client):
 def test_signed_in_pages(client):
     user = UserFactory()
     _login(client, user)
-    for name in ["account_email", "account_change_password", "account_logout", "mfa_index", "account_reauthenticate"]:
+    for name in [
+        "account_email",
+        "account_change_password",
+        "account_profile",
+        "account_logout",
+        "mfa_index",
+        "account_reauthenticate",
+    ]:
         html = assert_site_page(client.get(reverse(name)), name)
     # "My account" navigation on the management pages, and in the header.
     html = assert_site_page(client.get(reverse("account_email")))
-    for name in ["account_email", "account_change_password", "mfa_index"]:
+    for name in ["account_email", "account_change_password", "account_profile", "mfa_index"]:
         assert f'href="{reverse(name)}"' in html
     assert "My account" in html
 

@@ -16,6 +16,7 @@ from tests.portal.factories_accounts import PASSWORD, UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_per_request")]
 
 NEW_PASSWORD = "Skopje-Statement-2025"
+NAMES = {"first_name": "Mila", "last_name": "Petrovska"}  # required at sign-up
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +30,7 @@ def _clear_cache():
 def _sign_up(client, email):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {**NAMES, "email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
 
 
@@ -148,7 +149,7 @@ def test_a_confirmed_signup_with_password_from_factory_can_sign_in(client):
 def _form(email):
     from portal.accounts.forms import SignupForm
 
-    return SignupForm(data={"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    return SignupForm(data={**NAMES, "email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
 
 @pytest.mark.parametrize(
@@ -199,7 +200,7 @@ def test_after_confirming_the_new_user_goes_where_they_were_going(client):
     target = "/grants/applications/new/?call=7&lot=3"
     response = client.post(
         reverse("account_signup"),
-        {"email": "ana@example.rs", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": target},
+        {**NAMES, "email": "ana@example.rs", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": target},
     )
     assert response.status_code == 302
     link = _confirmation_link(mail.outbox[-1])
@@ -219,7 +220,7 @@ def test_after_confirming_the_new_user_goes_where_they_were_going(client):
 def test_a_foreign_next_at_sign_up_is_not_followed_after_confirming(client, target):
     client.post(
         reverse("account_signup"),
-        {"email": "ana@example.rs", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": target},
+        {**NAMES, "email": "ana@example.rs", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": target},
     )
     response = client.post(_confirmation_link(mail.outbox[-1]))
 

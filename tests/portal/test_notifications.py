@@ -284,7 +284,13 @@ def test_signup_mail_goes_through_the_outbox(client, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"{prefix}/accounts/signup/",
-            {"email": "dag.member@example.org", "password1": PASSWORD, "password2": PASSWORD},
+            {
+                "first_name": "Dag",
+                "last_name": "Member",
+                "email": "dag.member@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
         )
 
     assert response.status_code == 302

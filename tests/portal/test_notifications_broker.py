@@ -103,7 +103,13 @@ def test_signup_succeeds_with_broker_down(dead_broker, client):
     """The sign-up request (allauth) commits the account; its verification mail waits in the outbox."""
     response = client.post(
         reverse("account_signup"),
-        {"email": "new.member@example.org", "password1": "a-long-Passphrase-42", "password2": "a-long-Passphrase-42"},
+        {
+            "first_name": "New",
+            "last_name": "Member",
+            "email": "new.member@example.org",
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
     )
 
     assert response.status_code == 302
