@@ -19,7 +19,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import Button
 from wagtail.models import Locale
 
 from community.admin_common import StaffPolicy
@@ -65,11 +65,18 @@ def _person(registration: Registration) -> str:
     return registration.user.get_full_name() or registration.user.email
 
 
+class PersonColumn(TitleColumn):
+    """The registrant's name with their email address on a second line (``registration_person_cell.html``)."""
+
+    cell_template_name = "events/admin/registration_person_cell.html"
+
+
 class RegistrationIndexView(IndexView):
     @cached_property
     def columns(self):
-        """``list_display``, with the person as the title column (linked to the inspect view, with the buttons)."""
-        title_class = self._get_title_column_class(TitleColumn)
+        """``list_display``, with the person as the title column (name linked to the inspect view, the email address
+        beneath it, the row's "More options" dropdown beside it)."""
+        title_class = self._get_title_column_class(PersonColumn)
         person = title_class(
             "person", label=_("Person"), accessor=_person, get_url=self.get_inspect_url, sort_key="user__last_name"
         )
@@ -80,8 +87,10 @@ class RegistrationIndexView(IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        # A plain Button goes into the row's "More options" dropdown with Inspect: a ListingButton sat in the narrow
+        # title cell and squeezed the person's name.
         buttons.append(
-            ListingButton(
+            Button(
                 _("Manage on the event page"), url=organiser_url(instance.event), icon_name="link-external", priority=50
             )
         )
@@ -127,7 +136,6 @@ class RegistrationViewSet(ModelViewSet):
     filterset_class = RegistrationFilterSet
     list_display = [
         Column("person", label=_("Person"), accessor=_person),  # made the title column by RegistrationIndexView
-        Column("email", label=_("Email"), accessor="user.email"),
         "event",
         "status",
         "attendance",

@@ -44,6 +44,26 @@ def test_staff_list_shows_registrations_and_attendance(client, viewer, world):
     assert sub_url(world["event"], "organiser_registrations") in text
 
 
+def test_list_fits_the_admin_row_buttons_in_the_more_dropdown_and_email_under_the_name(client, viewer, world):
+    """Regression (QA at 1280 px): the "Manage on the event page" link was a top-level button squeezed into the title
+    cell (its label cut to "he", names broken mid-word), and a separate Email column pushed "Registered" out of view.
+    The link now sits in the row's "More options" dropdown next to Inspect; the email is shown under the name."""
+    from wagtail.admin.widgets import ButtonWithDropdown
+
+    client.force_login(viewer)
+    response = client.get(reverse(INDEX))
+    registration = world["registrations"]["registrant"]
+    buttons = response.context["view"].get_list_buttons(registration)
+    assert len(buttons) == 1 and isinstance(buttons[0], ButtonWithDropdown)
+    urls = [button.url for button in buttons[0].dropdown_buttons]
+    assert sub_url(world["event"], "organiser_registrations") in urls
+    assert reverse("event_registrations:inspect", args=[registration.pk]) in urls
+    labels = [str(column.label) for column in response.context["view"].columns]
+    assert "Email" not in labels and labels[0] == "Person" and "Registered" in labels
+    text = response.content.decode()
+    assert text.index("Rina Registrant") < text.index(registration.user.email)
+
+
 def test_filters_and_search(client, viewer, world, events_index):
     other = build_world(events_index, title="Hackathon on political finance", slug="hackathon")
     client.force_login(viewer)

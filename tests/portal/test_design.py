@@ -197,6 +197,28 @@ def test_stylesheet_respects_reduced_motion_focus_and_print():
     assert "@import" not in css and "url(http" not in css, "no external resources (fonts, CDNs)"
 
 
+def _rules_for(css: str, selector: str) -> list[str]:
+    """The declaration blocks of every rule whose selector list names ``selector`` (at any nesting level)."""
+    pattern = re.compile(r"([^{}]+)\{([^{}]*)\}")
+    return [body for sel, body in pattern.findall(css) if selector in [part.strip() for part in sel.split(",")]]
+
+
+def test_header_rows_stay_in_the_flow_so_the_account_menu_cannot_cover_the_main_menu():
+    """Regression: signed in, the account links wrapped inside an absolutely positioned box and covered the first row
+    of the main navigation (About, News, ... could not be clicked in bs, mk, sq, sr-latn and at 1024 px in English).
+    The header's parts must take up room in the flow, so a longer account menu pushes the navigation down."""
+    css = _stylesheet()
+    body = css.split("*/", 1)[1]
+
+    for selector in [".site-menu__tools", ".site-menu__panel", ".account-nav", ".account-nav ul", ".main-nav"]:
+        for rules in _rules_for(body, selector):
+            assert not re.search(r"position:\s*(absolute|fixed)", rules), f"{selector} must stay in the flow"
+            assert not re.search(r"(?<![-\w])(height|max-height):", rules), f"{selector} must not have a fixed height"
+    # Wide screens: the tools sit beside the brand in a grid row of their own, the main navigation in the next row.
+    assert any("grid-area: 1 / 2" in rules for rules in _rules_for(body, ".site-menu__tools"))
+    assert any("grid-area: 2 / 1" in rules for rules in _rules_for(body, ".main-nav"))
+
+
 @pytest.mark.parametrize("name", ["images/logo.svg", "images/favicon.svg", "js/portal.js"])
 def test_static_assets_exist(name):
     assert finders.find(name)
