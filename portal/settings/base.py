@@ -107,11 +107,22 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # SQLite (the zero-setup default) has no row locks: two requests that both start a transaction with a read and
-    # then write (two registrations for one event at the same moment) would fail with "database is locked". BEGIN
-    # IMMEDIATE takes the write lock when the transaction starts, so writers queue (up to ``timeout`` seconds).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+
+
+def queue_sqlite_writers(database: dict) -> dict:
+    """Return ``database`` (a ``DATABASES`` entry), for SQLite with ``transaction_mode`` IMMEDIATE and a 20 s timeout.
+
+    SQLite (the zero-setup default) has no row locks: two requests that both start a transaction with a read and
+    then write (two registrations for one event at the same moment) would fail with "database is locked". BEGIN
+    IMMEDIATE takes the write lock when the transaction starts, so writers queue (up to ``timeout`` seconds).
+    Other engines are returned unchanged.
+    """
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    return database
+
+
+queue_sqlite_writers(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache via REDIS_URL; eager tasks and local memory otherwise ----------------------
